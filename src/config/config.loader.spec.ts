@@ -1,0 +1,90 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from '@jest/globals';
+import { parse, stringify } from 'yaml';
+import { readFileSync } from 'node:fs';
+import { ConfigError, loadConfig, type RawConfig } from './config.loader.js';
+
+const demo = () => parse(readFileSync('config/default.yaml', 'utf8')) as RawConfig;
+
+function withFile(mutate: (raw: RawConfig) => void): string {
+  const raw = demo();
+  mutate(raw);
+  const file = join(mkdtempSync(join(tmpdir(), 'fabrique-config-')), 'broken.yaml');
+  writeFileSync(file, stringify(raw));
+  return file;
+}
+
+function errorOf(file: string, env: NodeJS.ProcessEnv = {}): ConfigError {
+  try {
+    loadConfig({ env: { FABRIQUE_CONFIG: file, ...env } });
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected the configuration to be refused');
+}
+
+describe('loadConfig', () => {
+  it('loads the demo network: two sites in two time zones, with machines', () => {
+    const config = loadConfig({ env: {} });
+    expect(config.sites.map((site) => [site.id, site.timeZone])).toEqual([
+      ['saint-ouen', 'Europe/Paris'],
+      ['dakar', 'Africa/Dakar'],
+    ]);
+    expect(config.sites.flatMap((site) => site.machines.map((m) => m.kind))).toEqual(
+      expect.arrayContaining(['fdm_printer', 'embroidery']),
+    );
+    expect(config.database).toEqual({ driver: 'sqlite', file: 'fabrique.sqlite' });
+    expect(config.mqtt.url).toBeUndefined();
+    expect(Object.isFrozen(config.sites[0].machines[0])).toBe(true);
+  });
+
+  it('takes PORT, DATABASE_URL, MQTT_URL and MQTT_PORT from the environment', () => {
+    const config = loadConfig({
+      env: { PORT: '8080', DATABASE_URL: 'postgres://db/fabrique', MQTT_URL: 'mqtt://broker:1883', MQTT_PORT: '1884' },
+    });
+    expect(config.server.port).toBe(8080);
+    expect(config.database).toEqual({ driver: 'postgres', url: 'postgres://db/fabrique', schema: undefined });
+    expect(config.mqtt.url).toBe('mqtt://broker:1883');
+    expect(config.mqtt.embedded.port).toBe(1884);
+  });
+
+  it.each([
+    ['an unknown time zone', (raw: RawConfig) => (raw.sites[1].timeZone = 'Africa/Dakkar'), 'sites[1].timeZone', /not an IANA time zone/],
+    ['a misspelt key', (raw: RawConfig) => (raw.sites[0].openingHour = {}), 'sites[0].openingHour', /unknown key/],
+    ['a missing key', (raw: RawConfig) => delete raw.sites[0].timeZone, 'sites[0].timeZone', /is required/],
+    ['a bad hour', (raw: RawConfig) => (raw.sites[0].openingHours.mon = [['9h', '18:00']]), 'sites[0].openingHours.mon[0][0]', /pattern/],
+    ['an unknown machine kind', (raw: RawConfig) => (raw.sites[0].machines[0].kind = 'toaster'), 'sites[0].machines[0].kind', /must be one of/],
+    ['a duplicate machine id', (raw: RawConfig) => (raw.sites[1].machines[0].id = 'so-prusa-mk4-1'), 'sites[1].machines[0].id', /duplicate machine id/],
+    ['an undeclared training', (raw: RawConfig) => (raw.machineKinds.cnc = { training: 'cnc-basics' }), 'machineKinds.cnc.training', /unknown training/],
+    ['a negative port', (raw: RawConfig) => (raw.server.port = -1), 'server.port', /must be >= 0/],
+    ['min above max', (raw: RawConfig) => (raw.booking.default.minMinutes = 600), 'booking.default.minMinutes', /larger than maxMinutes/],
+  ])('fails fast on %s, naming the file and the key', (_, mutate, key, reason) => {
+    const file = withFile(mutate);
+    const error = errorOf(file);
+    expect(error.key).toBe(key);
+    expect(error.reason).toMatch(reason);
+    expect(error.message).toContain(file);
+    expect(error.message.split('\n')).toHaveLength(1);
+  });
+
+  it('refuses a non-numeric PORT', () => {
+    expect(errorOf('config/default.yaml', { PORT: 'eighty' }).key).toBe('PORT');
+  });
+
+  it('refuses a missing file and a file that is not YAML', () => {
+    expect(errorOf('config/nope.yaml').reason).toBe('file not found');
+    const file = join(mkdtempSync(join(tmpdir(), 'fabrique-config-')), 'bad.yaml');
+    writeFileSync(file, 'sites: [\n');
+    expect(errorOf(file).reason).toMatch(/not valid YAML/);
+  });
+
+  it('needs both bootstrap admin variables and a long enough password', () => {
+    expect(errorOf('config/default.yaml', { FABRIQUE_ADMIN_EMAIL: 'a@b.c' }).key).toBe('FABRIQUE_ADMIN_EMAIL');
+    expect(errorOf('config/default.yaml', { FABRIQUE_ADMIN_EMAIL: 'a@b.c', FABRIQUE_ADMIN_PASSWORD: 'short' }).key).toBe(
+      'FABRIQUE_ADMIN_PASSWORD',
+    );
+  });
+});

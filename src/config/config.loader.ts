@@ -1,0 +1,213 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import { Ajv, type ErrorObject } from 'ajv';
+import { parse as parseYaml } from 'yaml';
+import type { AppConfig } from './app-config.js';
+import { configSchema } from './config.schema.js';
+
+export const DEFAULT_CONFIG_FILE = 'config/default.yaml';
+
+/** One line that names the file, the key and the reason, so a typo is fixed without guessing. */
+export class ConfigError extends Error {
+  constructor(
+    readonly file: string,
+    readonly key: string,
+    readonly reason: string,
+  ) {
+    super(`Invalid configuration in ${file}: ${key || '(root)'}: ${reason}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export interface LoadConfigOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Applied last, after the file and the environment (tests use it for ports and folders). */
+  overrides?: (raw: RawConfig) => void;
+}
+
+// The YAML before validation: loosely typed on purpose, the schema is what makes it an AppConfig.
+export type RawConfig = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const validateSchema = new Ajv({ allErrors: false, strict: false }).compile(configSchema);
+
+export function loadConfig(options: LoadConfigOptions = {}): AppConfig {
+  const env = options.env ?? process.env;
+  const file = env.FABRIQUE_CONFIG || DEFAULT_CONFIG_FILE;
+  const raw = readYaml(file);
+  applyEnvironment(raw, env, file);
+  options.overrides?.(raw);
+  if (!validateSchema(raw)) throw schemaError(file, validateSchema.errors?.[0]);
+  const config = toAppConfig(raw, env, file);
+  checkConsistency(config, file);
+  return deepFreeze(config);
+}
+
+function readYaml(file: string): RawConfig {
+  const path = isAbsolute(file) ? file : resolve(process.cwd(), file);
+  if (!existsSync(path)) throw new ConfigError(file, '', 'file not found');
+  let parsed: unknown;
+  try {
+    parsed = parseYaml(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new ConfigError(file, '', `not valid YAML (${(error as Error).message.split('\n')[0]})`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new ConfigError(file, '', 'must be a YAML mapping');
+  }
+  return parsed as RawConfig;
+}
+
+function applyEnvironment(raw: RawConfig, env: NodeJS.ProcessEnv, file: string): void {
+  const section = (name: string): RawConfig => (raw[name] ??= {});
+  const integer = (name: string, value: string): number => {
+    if (!/^\d+$/.test(value)) throw new ConfigError(file, name, `environment value '${value}' is not a whole number`);
+    return Number(value);
+  };
+  if (env.PORT) section('server').port = integer('PORT', env.PORT);
+  if (env.HOST) section('server').host = env.HOST;
+  if (env.PUBLIC_URL) section('server').publicUrl = env.PUBLIC_URL;
+  if (env.FABRIQUE_DATA_DIR) section('data').dir = env.FABRIQUE_DATA_DIR;
+  if (env.DATABASE_URL) section('database').url = env.DATABASE_URL;
+  if (env.MQTT_URL) section('mqtt').url = env.MQTT_URL;
+  if (env.MQTT_PORT) (section('mqtt').embedded ??= {}).port = integer('MQTT_PORT', env.MQTT_PORT);
+  if (env.FABRIQUE_JWT_SECRET) section('auth').jwtSecret = env.FABRIQUE_JWT_SECRET;
+}
+
+function toAppConfig(raw: RawConfig, env: NodeJS.ProcessEnv, file: string): AppConfig {
+  const database: AppConfig['database'] = raw.database?.url
+    ? { driver: 'postgres', url: raw.database.url, schema: raw.database.schema }
+    : { driver: 'sqlite', file: raw.database?.sqliteFile ?? 'fabrique.sqlite' };
+  const port = raw.server.port;
+  const throttle = raw.auth.throttle ?? {};
+  return {
+    source: file,
+    network: { name: raw.network.name },
+    server: {
+      port,
+      host: raw.server.host ?? '0.0.0.0',
+      publicUrl: raw.server.publicUrl ?? `http://localhost:${port}`,
+    },
+    dataDir: raw.data.dir,
+    database,
+    mqtt: {
+      topicPrefix: raw.mqtt.topicPrefix,
+      url: raw.mqtt.url,
+      embedded: { host: raw.mqtt.embedded.host ?? '0.0.0.0', port: raw.mqtt.embedded.port },
+      keepaliveSeconds: raw.mqtt.keepaliveSeconds ?? 30,
+    },
+    auth: {
+      jwtSecret: raw.auth.jwtSecret,
+      accessTokenMinutes: raw.auth.accessTokenMinutes ?? 15,
+      refreshTokenDays: raw.auth.refreshTokenDays ?? 30,
+      throttle: {
+        accountFailures: throttle.accountFailures ?? 5,
+        ipFailures: throttle.ipFailures ?? 30,
+        windowMinutes: throttle.windowMinutes ?? 15,
+      },
+      bootstrapAdmin: bootstrapAdmin(env, file),
+    },
+    trainings: raw.trainings ?? [],
+    machineKinds: raw.machineKinds ?? {},
+    booking: { default: raw.booking.default, kinds: raw.booking.kinds ?? {} },
+    sites: raw.sites.map((site: RawConfig) => ({
+      ...site,
+      closures: site.closures ?? [],
+      machines: (site.machines ?? []).map((machine: RawConfig) => ({
+        ...machine,
+        capabilities: machine.capabilities ?? {},
+      })),
+    })),
+  };
+}
+
+function bootstrapAdmin(env: NodeJS.ProcessEnv, file: string): AppConfig['auth']['bootstrapAdmin'] {
+  const email = env.FABRIQUE_ADMIN_EMAIL;
+  const password = env.FABRIQUE_ADMIN_PASSWORD;
+  if (!email && !password) return undefined;
+  if (!email || !password) {
+    throw new ConfigError(file, 'FABRIQUE_ADMIN_EMAIL', 'set both FABRIQUE_ADMIN_EMAIL and FABRIQUE_ADMIN_PASSWORD, or neither');
+  }
+  if (!/^[^@\s]+@[^@\s]+$/.test(email)) {
+    throw new ConfigError(file, 'FABRIQUE_ADMIN_EMAIL', 'is not an email address');
+  }
+  if (password.length < 12) {
+    throw new ConfigError(file, 'FABRIQUE_ADMIN_PASSWORD', 'must be at least 12 characters');
+  }
+  return { email, password };
+}
+
+/** Rules a JSON Schema cannot say: references between sections, real time zones, unique ids. */
+function checkConsistency(config: AppConfig, file: string): void {
+  const trainingIds = new Set(config.trainings.map((t) => t.id));
+  for (const [kind, rule] of Object.entries(config.machineKinds)) {
+    if (rule?.training && !trainingIds.has(rule.training)) {
+      throw new ConfigError(file, `machineKinds.${kind}.training`, `unknown training '${rule.training}' (declare it under trainings)`);
+    }
+  }
+  checkPolicy(config.booking.default, 'booking.default', file);
+  const machineIds = new Set<string>();
+  const siteIds = new Set<string>();
+  config.sites.forEach((site, s) => {
+    const at = `sites[${s}]`;
+    if (siteIds.has(site.id)) throw new ConfigError(file, `${at}.id`, `duplicate site id '${site.id}'`);
+    siteIds.add(site.id);
+    if (!isTimeZone(site.timeZone)) {
+      throw new ConfigError(file, `${at}.timeZone`, `'${site.timeZone}' is not an IANA time zone (e.g. Europe/Paris)`);
+    }
+    site.closures.forEach((closure, c) => {
+      if (closure.from > closure.to) throw new ConfigError(file, `${at}.closures[${c}]`, 'from is after to');
+    });
+    site.machines.forEach((machine, m) => {
+      if (machineIds.has(machine.id)) {
+        throw new ConfigError(file, `${at}.machines[${m}].id`, `duplicate machine id '${machine.id}' (machine ids are unique across the network)`);
+      }
+      machineIds.add(machine.id);
+    });
+  });
+}
+
+function checkPolicy(policy: AppConfig['booking']['default'], key: string, file: string): void {
+  if (policy.minMinutes > policy.maxMinutes) {
+    throw new ConfigError(file, `${key}.minMinutes`, `is larger than maxMinutes (${policy.maxMinutes})`);
+  }
+}
+
+export function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return zone.includes('/') || zone === 'UTC';
+  } catch {
+    return false;
+  }
+}
+
+function schemaError(file: string, error: ErrorObject | undefined): ConfigError {
+  if (!error) return new ConfigError(file, '', 'does not match the schema');
+  const key = error.instancePath
+    .split('/')
+    .slice(1)
+    .reduce((path, part) => (/^\d+$/.test(part) ? `${path}[${part}]` : path ? `${path}.${part}` : part), '');
+  const params = error.params as Record<string, unknown>;
+  if (error.keyword === 'additionalProperties') {
+    return new ConfigError(file, key ? `${key}.${params.additionalProperty}` : String(params.additionalProperty), 'unknown key');
+  }
+  if (error.keyword === 'required') {
+    return new ConfigError(file, key ? `${key}.${params.missingProperty}` : String(params.missingProperty), 'is required');
+  }
+  if (error.keyword === 'enum') {
+    return new ConfigError(file, key, `must be one of ${(params.allowedValues as unknown[]).join(', ')}`);
+  }
+  if (error.keyword === 'propertyNames') {
+    return new ConfigError(file, `${key}.${params.propertyName}`, 'is not a known name here');
+  }
+  return new ConfigError(file, key, error.message ?? 'is not valid');
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}
+
