@@ -1,0 +1,52 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { epochMs, json } from '../database/columns.js';
+
+export type Role = 'maker' | 'staff' | 'admin';
+export const ROLES: readonly Role[] = ['maker', 'staff', 'admin'];
+
+@Entity('users')
+export class User {
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  id!: string;
+
+  /** Lower-cased; many makers have none and sign in with their member code instead. */
+  @Column({ type: 'varchar', length: 254, nullable: true, unique: true })
+  email!: string | null;
+
+  /** Upper-cased code printed on the card staff hand out at the desk. */
+  @Column({ name: 'member_code', type: 'varchar', length: 32, nullable: true, unique: true })
+  memberCode!: string | null;
+
+  @Column({ name: 'display_name', type: 'varchar', length: 200 })
+  displayName!: string;
+
+  @Column({ name: 'password_hash', type: 'varchar', length: 200 })
+  passwordHash!: string;
+
+  @Column({ type: 'varchar', length: 16 })
+  role!: Role;
+
+  /** Sites a staff member runs; empty for makers (who may book anywhere) and admins (everywhere). */
+  @Column(json({ name: 'site_ids' }))
+  siteIds!: string[];
+
+  @Column({ type: 'varchar', length: 16, nullable: true })
+  locale!: string | null;
+
+  @Column({ type: 'boolean' })
+  active!: boolean;
+
+  /** Reservations released because nobody checked in: staff see it, the policy may use it. */
+  @Column({ name: 'no_show_count', type: 'integer', default: 0 })
+  noShowCount!: number;
+
+  /** Secret of the maker's personal iCalendar feed URL; null until first asked for. */
+  @Column({ name: 'calendar_token', type: 'varchar', length: 64, nullable: true })
+  calendarToken!: string | null;
+
+  @Column(epochMs({ name: 'created_at' }))
+  createdAt!: number;
+
+  @Column(epochMs({ name: 'updated_at' }))
+  updatedAt!: number;
+}
