@@ -1,0 +1,125 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import { InjectRepository } from '@nestjs/typeorm';
+import { IsNull, Repository } from 'typeorm';
+import { Clock } from '../common/clock.js';
+import type { AppConfig } from '../config/app-config.js';
+import { APP_CONFIG } from '../config/config.module.js';
+import { WriteLock } from '../database/write-lock.js';
+import type { User } from '../users/user.entity.js';
+import { UsersService } from '../users/users.service.js';
+import { InvalidCredentialsError, InvalidRefreshTokenError, TooManyAttemptsError } from './auth.errors.js';
+import { LoginThrottle } from './login-throttle.js';
+import type { Principal } from './principal.js';
+import { RefreshToken } from './refresh-token.entity.js';
+import { hashPassword, randomSecret, secretMatches, sha256Hex, verifyPassword } from './secrets.js';
+
+export const JWT_ALGORITHM = 'HS256';
+
+export interface Session {
+  accessToken: string;
+  /** Seconds until the access token expires. */
+  expiresIn: number;
+  refreshToken: string;
+  user: User;
+}
+
+interface AccessClaims {
+  sub: string;
+  role: User['role'];
+  sites: string[];
+}
+
+@Injectable()
+export class AuthService {
+  private readonly throttle: LoginThrottle;
+  /** Verified against when the account does not exist, so timing does not reveal which accounts do. */
+  private readonly decoyHash = hashPassword(randomSecret());
+
+  constructor(
+    @Inject(UsersService) private readonly users: UsersService,
+    @Inject(JwtService) private readonly jwt: JwtService,
+    @InjectRepository(RefreshToken) private readonly refreshTokens: Repository<RefreshToken>,
+    @Inject(WriteLock) private readonly writeLock: WriteLock,
+    @Inject(Clock) private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
+    this.throttle = new LoginThrottle(config.auth.throttle, clock);
+  }
+
+  async login(identifier: string, password: string, ip: string): Promise<Session> {
+    const account = identifier.trim().toLowerCase();
+    const wait = this.throttle.retryAfterMs(account, ip);
+    if (wait > 0) throw new TooManyAttemptsError(Math.ceil(wait / 1000));
+    const user = await this.users.findByLogin(identifier);
+    const valid = await verifyPassword(user?.passwordHash ?? (await this.decoyHash), password);
+    if (!user || !valid || !user.active) {
+      this.throttle.recordFailure(account, ip);
+      throw new InvalidCredentialsError();
+    }
+    this.throttle.recordSuccess(account);
+    return this.openSession(user);
+  }
+
+  /** Rotates the refresh token; presenting a revoked one ends every session of that account. */
+  async refresh(token: string): Promise<Session> {
+    const [id, secret] = token.split('.');
+    if (!id || !secret) throw new InvalidRefreshTokenError();
+    const stored = await this.refreshTokens.findOneBy({ id });
+    if (!stored || !secretMatches(secret, stored.secretHash)) throw new InvalidRefreshTokenError();
+    const now = this.clock.now();
+    if (stored.revokedAt !== null) {
+      await this.refreshTokens.update({ userId: stored.userId, revokedAt: IsNull() }, { revokedAt: now });
+      throw new InvalidRefreshTokenError();
+    }
+    const user = await this.users.findActive(stored.userId);
+    if (stored.expiresAt <= now || !user) throw new InvalidRefreshTokenError();
+    await this.refreshTokens.update({ id }, { revokedAt: now });
+    return this.openSession(user);
+  }
+
+  /** The caller behind a bearer access token, or null when it is invalid, expired or deactivated. */
+  async principalFromAccessToken(token: string): Promise<Principal | null> {
+    let claims: AccessClaims;
+    try {
+      claims = await this.jwt.verifyAsync<AccessClaims & object>(token, {
+        algorithms: [JWT_ALGORITHM],
+        clockTimestamp: Math.floor(this.clock.now() / 1000),
+      });
+    } catch {
+      return null;
+    }
+    // Read the account on every request: a deactivation or a role change applies at once.
+    const user = await this.users.findActive(claims.sub);
+    if (!user) return null;
+    return { kind: 'user', userId: user.id, role: user.role, siteIds: user.siteIds };
+  }
+
+  private async openSession(user: User): Promise<Session> {
+    const now = this.clock.now();
+    const expiresIn = this.config.auth.accessTokenMinutes * 60;
+    const iat = Math.floor(now / 1000);
+    const claims: AccessClaims & { iat: number; exp: number } = {
+      sub: user.id,
+      role: user.role,
+      sites: user.siteIds,
+      iat,
+      exp: iat + expiresIn,
+    };
+    const accessToken = await this.jwt.signAsync(claims, { algorithm: JWT_ALGORITHM });
+    const secret = randomSecret();
+    const id = randomUUID();
+    await this.writeLock.run((manager) =>
+      manager.getRepository(RefreshToken).insert({
+        id,
+        userId: user.id,
+        secretHash: sha256Hex(secret),
+        expiresAt: now + this.config.auth.refreshTokenDays * 86_400_000,
+        revokedAt: null,
+        createdAt: now,
+      }),
+    );
+    return { accessToken, expiresIn, refreshToken: `${id}.${secret}`, user };
+  }
+}
