@@ -1,0 +1,119 @@
+import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { connect, type IClientPublishOptions, type MqttClient } from 'mqtt';
+import { Subject } from 'rxjs';
+import { createServiceEncoder, type ServiceEncoder } from '@fabrique/firmware-bridge';
+import type { AppConfig } from '../config/app-config.js';
+import { APP_CONFIG } from '../config/config.module.js';
+import { randomSecret } from '../auth/secrets.js';
+import { DeviceCredentialsService } from '../auth/device-credentials.service.js';
+import { EmbeddedBroker, SERVICE_USERNAME } from './embedded-broker.js';
+
+export interface MqttMessage {
+  topic: string;
+  payload: Buffer;
+}
+
+/** How long boot waits for the first broker connection before going on and reporting it in /health. */
+const FIRST_CONNECT_WAIT_MS = 5_000;
+const SERVICE_VERSION = '0.1.0';
+
+/**
+ * The service's one MQTT connection (and, without MQTT_URL, the embedded broker it talks to).
+ * Its retained `service/status` with a last will tells bridges when to resync.
+ */
+@Injectable()
+export class MqttService implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(MqttService.name);
+  private broker?: EmbeddedBroker;
+  private client?: MqttClient;
+  private encoder?: ServiceEncoder;
+  readonly messages$ = new Subject<MqttMessage>();
+  /** The embedded broker's bound port (useful when configured as 0), or null with an external broker. */
+  embeddedPort: number | null = null;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(DeviceCredentialsService) private readonly devices: DeviceCredentialsService,
+  ) {}
+
+  get mode(): 'embedded' | 'external' {
+    return this.config.mqtt.url ? 'external' : 'embedded';
+  }
+
+  get connected(): boolean {
+    return this.client?.connected ?? false;
+  }
+
+  async onModuleInit(): Promise<void> {
+    const { url, embedded, topicPrefix, keepaliveSeconds } = this.config.mqtt;
+    let brokerUrl = url;
+    let credentials: { username?: string; password?: string } = {};
+    if (!brokerUrl) {
+      const password = randomSecret();
+      this.broker = new EmbeddedBroker(topicPrefix, password, async (bridgeId, secret) => {
+        const credential = await this.devices.verifyBridge(bridgeId, secret);
+        return credential ? { kind: 'bridge', bridgeId, machineIds: credential.machineIds } : null;
+      });
+      this.embeddedPort = await this.broker.start(embedded.host, embedded.port);
+      brokerUrl = `mqtt://127.0.0.1:${this.embeddedPort}`;
+      credentials = { username: SERVICE_USERNAME, password };
+      this.logger.log(`Embedded MQTT broker listening on ${embedded.host}:${this.embeddedPort}`);
+    }
+    // Wall time as the session number: it grows across restarts with nothing to store, which is
+    // all bridges need to notice that the service came back and must be told everything again.
+    this.encoder = createServiceEncoder({ prefix: topicPrefix, session: Date.now(), version: SERVICE_VERSION });
+    const will = this.encoder.status('offline');
+    this.client = connect(brokerUrl, {
+      ...credentials,
+      clientId: `fabrique-service-${randomSecret().slice(0, 12)}`,
+      keepalive: keepaliveSeconds,
+      reconnectPeriod: 1_000,
+      connectTimeout: FIRST_CONNECT_WAIT_MS,
+      will: { topic: will.topic, payload: Buffer.from(will.payload), qos: 1, retain: true },
+    });
+    this.client.on('connect', () => {
+      this.logger.log(`Connected to MQTT broker (${this.mode})`);
+      const online = this.encoder!.status('online');
+      this.client?.publish(online.topic, Buffer.from(online.payload), { qos: 1, retain: true });
+    });
+    this.client.on('error', (error) => this.logger.warn(`MQTT: ${error.message}`));
+    this.client.on('message', (topic, payload) => this.messages$.next({ topic, payload }));
+    await this.firstConnection();
+  }
+
+  async publish(topic: string, payload: string | Buffer, options: IClientPublishOptions = { qos: 1 }): Promise<void> {
+    if (!this.client) throw new Error('MQTT client not started');
+    await this.client.publishAsync(topic, payload, options);
+  }
+
+  async subscribe(filters: string[]): Promise<void> {
+    if (!this.client) throw new Error('MQTT client not started');
+    await this.client.subscribeAsync(filters, { qos: 1 });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.client) {
+      if (this.client.connected && this.encoder) {
+        // A clean stop says so itself; the will only fires for a crash or a lost connection.
+        const offline = this.encoder.status('offline');
+        await this.client.publishAsync(offline.topic, Buffer.from(offline.payload), { qos: 1, retain: true }).catch(() => undefined);
+      }
+      await this.client.endAsync();
+    }
+    this.messages$.complete();
+    await this.broker?.stop();
+  }
+
+  private firstConnection(): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.logger.warn(`MQTT broker not reachable yet; retrying in the background (see /health)`);
+        resolve();
+      }, FIRST_CONNECT_WAIT_MS);
+      this.client?.once('connect', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+}
