@@ -1,0 +1,43 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { AuthModule } from './auth/auth.module.js';
+import { BridgeModule } from './bridge/bridge.module.js';
+import type { Clock } from './common/clock.js';
+import { ClockModule } from './common/clock.module.js';
+import type { AppConfig } from './config/app-config.js';
+import { ConfigModule } from './config/config.module.js';
+import { DatabaseModule } from './database/database.module.js';
+import { HealthModule } from './health/health.module.js';
+import { MachinesModule } from './machines/machines.module.js';
+import { ReservationsModule } from './reservations/reservations.module.js';
+import { TrainingsModule } from './trainings/trainings.module.js';
+import { SitesModule } from './sites/sites.module.js';
+import { UsersModule } from './users/users.module.js';
+
+export interface AppOptions {
+  /** Tests pass a ManualClock; production uses the system clock. */
+  clock?: Clock;
+  /** Only errors in the log (tests). */
+  quiet?: boolean;
+}
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig, options: AppOptions = {}): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        ClockModule.forRoot(options.clock),
+        DatabaseModule,
+        SitesModule,
+        UsersModule,
+        AuthModule,
+        MachinesModule,
+        TrainingsModule,
+        ReservationsModule,
+        BridgeModule,
+        HealthModule,
+      ],
+    };
+  }
+}
