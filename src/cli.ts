@@ -21,7 +21,12 @@ async function createAdmin(config: AppConfig): Promise<void> {
   const app = await NestFactory.createApplicationContext(CliModule, { logger: ['warn', 'error'] });
   try {
     const users = app.get(UsersService);
-    const user = await users.create({ role: 'admin', displayName: 'Administrator', email: admin.email, password: admin.password });
+    const user = await users.create({
+      role: 'admin',
+      displayName: 'Administrator',
+      email: admin.email,
+      password: admin.password,
+    });
     process.stdout.write(`Admin account created: ${user.email}\n`);
   } finally {
     await app.close();

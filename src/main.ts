@@ -16,7 +16,9 @@ main().catch((error: unknown) => {
   if (error instanceof ConfigError || (error instanceof Error && error.name === 'BrokerStartError')) {
     process.stderr.write(`${error.message}\n`);
   } else {
-    process.stderr.write(`Fabrique failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `Fabrique failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
   }
   process.exit(1);
 });

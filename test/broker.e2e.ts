@@ -24,7 +24,11 @@ describe('embedded broker: each bridge speaks only for its own machines', () => 
       ['bridge-a', ['so-prusa-mk4-1']],
       ['bridge-b', ['so-prusa-mk4-2']],
     ] as const) {
-      const issued = await api(t, adminToken).post('/api/v1/devices/bridges', { bridgeId, machineIds, label: bridgeId });
+      const issued = await api(t, adminToken).post('/api/v1/devices/bridges', {
+        bridgeId,
+        machineIds,
+        label: bridgeId,
+      });
       expect(issued.status).toBe(201);
       bridges[bridgeId] = { username: issued.body.mqttUsername, password: issued.body.mqttPassword };
     }
@@ -36,7 +40,11 @@ describe('embedded broker: each bridge speaks only for its own machines', () => 
   });
 
   const connectBridge = async (bridgeId: string) => {
-    const client = await connectAsync(t.mqttUrl, { ...bridges[bridgeId], clientId: `${bridgeId}-${clients.length}`, reconnectPeriod: 0 });
+    const client = await connectAsync(t.mqttUrl, {
+      ...bridges[bridgeId],
+      clientId: `${bridgeId}-${clients.length}`,
+      reconnectPeriod: 0,
+    });
     clients.push(client);
     return client;
   };

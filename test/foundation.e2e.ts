@@ -32,9 +32,13 @@ describe('foundation: accounts, roles, sites and machines over HTTP', () => {
     ]);
     const machines = await api(t, maker.token).get('/api/v1/sites/saint-ouen/machines');
     expect(machines.status).toBe(200);
-    expect(machines.body.map((m: { kind: string }) => m.kind).sort()).toEqual(
-      ['embroidery', 'embroidery', 'fdm_printer', 'fdm_printer', 'fdm_printer'],
-    );
+    expect(machines.body.map((m: { kind: string }) => m.kind).sort()).toEqual([
+      'embroidery',
+      'embroidery',
+      'fdm_printer',
+      'fdm_printer',
+      'fdm_printer',
+    ]);
     expect(machines.body[0]).toMatchObject({ adminStatus: 'active', siteId: 'saint-ouen' });
   });
 
@@ -86,7 +90,10 @@ describe('foundation: accounts, roles, sites and machines over HTTP', () => {
   it('lets staff run their own site and answers 404 for another site’s machine, as for an unknown one', async () => {
     const staff = await createAccount(t, adminToken, { role: 'staff', siteIds: ['saint-ouen'] });
     const asStaff = api(t, staff.token);
-    const own = await asStaff.post('/api/v1/machines/so-prusa-mk4-2/status', { status: 'maintenance', reason: 'Nozzle clogged' });
+    const own = await asStaff.post('/api/v1/machines/so-prusa-mk4-2/status', {
+      status: 'maintenance',
+      reason: 'Nozzle clogged',
+    });
     expect(own.status).toBe(201);
     expect(own.body).toMatchObject({ adminStatus: 'maintenance', adminStatusReason: 'Nozzle clogged' });
     const log = await asStaff.get('/api/v1/machines/so-prusa-mk4-2/maintenance-log');
@@ -123,7 +130,10 @@ describe('foundation: accounts, roles, sites and machines over HTTP', () => {
       expect({ path, status: response.status, field: response.body.field }).toEqual({ path, status: 400, field });
       expect(response.body.code).toBe('VALIDATION_FAILED');
     }
-    const malformed = await api(t, adminToken).post('/api/v1/users').set('Content-Type', 'application/json').send('{"role":');
+    const malformed = await api(t, adminToken)
+      .post('/api/v1/users')
+      .set('Content-Type', 'application/json')
+      .send('{"role":');
     expect(malformed.status).toBe(400);
   });
 
@@ -170,7 +180,9 @@ describe('foundation: accounts, roles, sites and machines over HTTP', () => {
   it('serves the OpenAPI document', async () => {
     const response = await api(t).get('/api/docs/openapi.json');
     expect(response.status).toBe(200);
-    expect(Object.keys(response.body.paths)).toEqual(expect.arrayContaining(['/api/v1/auth/login', '/api/v1/sites/{siteId}/machines']));
+    expect(Object.keys(response.body.paths)).toEqual(
+      expect.arrayContaining(['/api/v1/auth/login', '/api/v1/sites/{siteId}/machines']),
+    );
   });
 });
 

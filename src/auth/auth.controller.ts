@@ -73,7 +73,12 @@ export class DevicesController {
 
   @Post('bridges')
   async issueBridge(@Body() body: IssueBridgeDto, @CurrentPrincipal() principal: Principal) {
-    const { credential, secret } = await this.devices.issueBridge(body.bridgeId, body.machineIds, body.label, userId(principal));
+    const { credential, secret } = await this.devices.issueBridge(
+      body.bridgeId,
+      body.machineIds,
+      body.label,
+      userId(principal),
+    );
     return { ...credentialView(credential), mqttUsername: credential.bridgeId, mqttPassword: secret };
   }
 

@@ -32,16 +32,32 @@ export class DeviceCredentialsService {
   async issueKiosk(siteId: string, label: string, issuedBy: string): Promise<IssuedCredential> {
     await this.sites.get(siteId);
     const secret = randomSecret();
-    const credential = await this.insert({ kind: 'kiosk', label, siteId, bridgeId: null, machineIds: [], secret, issuedBy });
+    const credential = await this.insert({
+      kind: 'kiosk',
+      label,
+      siteId,
+      bridgeId: null,
+      machineIds: [],
+      secret,
+      issuedBy,
+    });
     return { credential, secret: `kiosk_${credential.id}_${secret}` };
   }
 
-  async issueBridge(bridgeId: string, machineIds: string[], label: string, issuedBy: string): Promise<IssuedCredential> {
+  async issueBridge(
+    bridgeId: string,
+    machineIds: string[],
+    label: string,
+    issuedBy: string,
+  ): Promise<IssuedCredential> {
     for (const machineId of machineIds) await this.machines.get(machineId);
     const secret = randomSecret();
     const credential = await this.writeLock.run(async (manager) => {
       const taken = await manager.getRepository(DeviceCredential).existsBy({ bridgeId, revokedAt: IsNull() });
-      if (taken) throw new BridgeIdTakenError(`Bridge '${bridgeId}' already has credentials; revoke them first.`, { field: 'bridgeId' });
+      if (taken)
+        throw new BridgeIdTakenError(`Bridge '${bridgeId}' already has credentials; revoke them first.`, {
+          field: 'bridgeId',
+        });
       return this.insertWith(manager.getRepository(DeviceCredential), {
         kind: 'bridge',
         label,
@@ -87,7 +103,10 @@ export class DeviceCredentialsService {
 
   private async insertWith(
     repository: Repository<DeviceCredential>,
-    values: Pick<DeviceCredential, 'kind' | 'label' | 'siteId' | 'bridgeId' | 'machineIds'> & { secret: string; issuedBy: string },
+    values: Pick<DeviceCredential, 'kind' | 'label' | 'siteId' | 'bridgeId' | 'machineIds'> & {
+      secret: string;
+      issuedBy: string;
+    },
   ): Promise<DeviceCredential> {
     const { secret, issuedBy, ...rest } = values;
     return repository.save({

@@ -96,7 +96,9 @@ export class MqttService implements OnModuleInit, OnApplicationShutdown {
       if (this.client.connected && this.encoder) {
         // A clean stop says so itself; the will only fires for a crash or a lost connection.
         const offline = this.encoder.status('offline');
-        await this.client.publishAsync(offline.topic, Buffer.from(offline.payload), { qos: 1, retain: true }).catch(() => undefined);
+        await this.client
+          .publishAsync(offline.topic, Buffer.from(offline.payload), { qos: 1, retain: true })
+          .catch(() => undefined);
       }
       await this.client.endAsync();
     }

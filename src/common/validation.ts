@@ -2,10 +2,7 @@ import { ValidationPipe, type ValidationError } from '@nestjs/common';
 import { ValidationFailedError } from './domain-error.js';
 
 /** Depth-first: the first leaf constraint names the field, e.g. `capabilities.nozzleMm`. */
-function firstLeaf(
-  errors: ValidationError[],
-  path: string[] = [],
-): { field: string; reason: string } | null {
+function firstLeaf(errors: ValidationError[], path: string[] = []): { field: string; reason: string } | null {
   for (const error of errors) {
     const here = [...path, error.property];
     if (error.constraints) {

@@ -1,13 +1,7 @@
 /** The validated, frozen configuration every module reads. Built once at boot by `loadConfig`. */
 
 export type MachineKind = 'fdm_printer' | 'embroidery' | 'laser_cutter' | 'cnc' | 'other';
-export const MACHINE_KINDS: readonly MachineKind[] = [
-  'fdm_printer',
-  'embroidery',
-  'laser_cutter',
-  'cnc',
-  'other',
-];
+export const MACHINE_KINDS: readonly MachineKind[] = ['fdm_printer', 'embroidery', 'laser_cutter', 'cnc', 'other'];
 
 export type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
 /** Local wall-clock opening hours per weekday, as `['HH:mm', 'HH:mm']` pairs. */
@@ -67,9 +61,7 @@ export interface AppConfig {
   network: { name: string };
   server: { port: number; host: string; publicUrl: string };
   dataDir: string;
-  database:
-    | { driver: 'sqlite'; file: string }
-    | { driver: 'postgres'; url: string; schema?: string };
+  database: { driver: 'sqlite'; file: string } | { driver: 'postgres'; url: string; schema?: string };
   mqtt: {
     topicPrefix: string;
     /** Set when MQTT_URL is given: the service is only a client of that broker. */

@@ -52,15 +52,45 @@ describe('loadConfig', () => {
   });
 
   it.each([
-    ['an unknown time zone', (raw: RawConfig) => (raw.sites[1].timeZone = 'Africa/Dakkar'), 'sites[1].timeZone', /not an IANA time zone/],
+    [
+      'an unknown time zone',
+      (raw: RawConfig) => (raw.sites[1].timeZone = 'Africa/Dakkar'),
+      'sites[1].timeZone',
+      /not an IANA time zone/,
+    ],
     ['a misspelt key', (raw: RawConfig) => (raw.sites[0].openingHour = {}), 'sites[0].openingHour', /unknown key/],
     ['a missing key', (raw: RawConfig) => delete raw.sites[0].timeZone, 'sites[0].timeZone', /is required/],
-    ['a bad hour', (raw: RawConfig) => (raw.sites[0].openingHours.mon = [['9h', '18:00']]), 'sites[0].openingHours.mon[0][0]', /pattern/],
-    ['an unknown machine kind', (raw: RawConfig) => (raw.sites[0].machines[0].kind = 'toaster'), 'sites[0].machines[0].kind', /must be one of/],
-    ['a duplicate machine id', (raw: RawConfig) => (raw.sites[1].machines[0].id = 'so-prusa-mk4-1'), 'sites[1].machines[0].id', /duplicate machine id/],
-    ['an undeclared training', (raw: RawConfig) => (raw.machineKinds.cnc = { training: 'cnc-basics' }), 'machineKinds.cnc.training', /unknown training/],
+    [
+      'a bad hour',
+      (raw: RawConfig) => (raw.sites[0].openingHours.mon = [['9h', '18:00']]),
+      'sites[0].openingHours.mon[0][0]',
+      /pattern/,
+    ],
+    [
+      'an unknown machine kind',
+      (raw: RawConfig) => (raw.sites[0].machines[0].kind = 'toaster'),
+      'sites[0].machines[0].kind',
+      /must be one of/,
+    ],
+    [
+      'a duplicate machine id',
+      (raw: RawConfig) => (raw.sites[1].machines[0].id = 'so-prusa-mk4-1'),
+      'sites[1].machines[0].id',
+      /duplicate machine id/,
+    ],
+    [
+      'an undeclared training',
+      (raw: RawConfig) => (raw.machineKinds.cnc = { training: 'cnc-basics' }),
+      'machineKinds.cnc.training',
+      /unknown training/,
+    ],
     ['a negative port', (raw: RawConfig) => (raw.server.port = -1), 'server.port', /must be >= 0/],
-    ['min above max', (raw: RawConfig) => (raw.booking.default.minMinutes = 600), 'booking.default.minMinutes', /larger than maxMinutes/],
+    [
+      'min above max',
+      (raw: RawConfig) => (raw.booking.default.minMinutes = 600),
+      'booking.default.minMinutes',
+      /larger than maxMinutes/,
+    ],
   ])('fails fast on %s, naming the file and the key', (_, mutate, key, reason) => {
     const file = withFile(mutate);
     const error = errorOf(file);
@@ -83,8 +113,8 @@ describe('loadConfig', () => {
 
   it('needs both bootstrap admin variables and a long enough password', () => {
     expect(errorOf('config/default.yaml', { FABRIQUE_ADMIN_EMAIL: 'a@b.c' }).key).toBe('FABRIQUE_ADMIN_EMAIL');
-    expect(errorOf('config/default.yaml', { FABRIQUE_ADMIN_EMAIL: 'a@b.c', FABRIQUE_ADMIN_PASSWORD: 'short' }).key).toBe(
-      'FABRIQUE_ADMIN_PASSWORD',
-    );
+    expect(
+      errorOf('config/default.yaml', { FABRIQUE_ADMIN_EMAIL: 'a@b.c', FABRIQUE_ADMIN_PASSWORD: 'short' }).key,
+    ).toBe('FABRIQUE_ADMIN_PASSWORD');
   });
 });

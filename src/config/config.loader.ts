@@ -125,7 +125,11 @@ function bootstrapAdmin(env: NodeJS.ProcessEnv, file: string): AppConfig['auth']
   const password = env.FABRIQUE_ADMIN_PASSWORD;
   if (!email && !password) return undefined;
   if (!email || !password) {
-    throw new ConfigError(file, 'FABRIQUE_ADMIN_EMAIL', 'set both FABRIQUE_ADMIN_EMAIL and FABRIQUE_ADMIN_PASSWORD, or neither');
+    throw new ConfigError(
+      file,
+      'FABRIQUE_ADMIN_EMAIL',
+      'set both FABRIQUE_ADMIN_EMAIL and FABRIQUE_ADMIN_PASSWORD, or neither',
+    );
   }
   if (!/^[^@\s]+@[^@\s]+$/.test(email)) {
     throw new ConfigError(file, 'FABRIQUE_ADMIN_EMAIL', 'is not an email address');
@@ -141,7 +145,11 @@ function checkConsistency(config: AppConfig, file: string): void {
   const trainingIds = new Set(config.trainings.map((t) => t.id));
   for (const [kind, rule] of Object.entries(config.machineKinds)) {
     if (rule?.training && !trainingIds.has(rule.training)) {
-      throw new ConfigError(file, `machineKinds.${kind}.training`, `unknown training '${rule.training}' (declare it under trainings)`);
+      throw new ConfigError(
+        file,
+        `machineKinds.${kind}.training`,
+        `unknown training '${rule.training}' (declare it under trainings)`,
+      );
     }
   }
   checkPolicy(config.booking.default, 'booking.default', file);
@@ -159,7 +167,11 @@ function checkConsistency(config: AppConfig, file: string): void {
     });
     site.machines.forEach((machine, m) => {
       if (machineIds.has(machine.id)) {
-        throw new ConfigError(file, `${at}.machines[${m}].id`, `duplicate machine id '${machine.id}' (machine ids are unique across the network)`);
+        throw new ConfigError(
+          file,
+          `${at}.machines[${m}].id`,
+          `duplicate machine id '${machine.id}' (machine ids are unique across the network)`,
+        );
       }
       machineIds.add(machine.id);
     });
@@ -189,10 +201,18 @@ function schemaError(file: string, error: ErrorObject | undefined): ConfigError 
     .reduce((path, part) => (/^\d+$/.test(part) ? `${path}[${part}]` : path ? `${path}.${part}` : part), '');
   const params = error.params as Record<string, unknown>;
   if (error.keyword === 'additionalProperties') {
-    return new ConfigError(file, key ? `${key}.${params.additionalProperty}` : String(params.additionalProperty), 'unknown key');
+    return new ConfigError(
+      file,
+      key ? `${key}.${params.additionalProperty}` : String(params.additionalProperty),
+      'unknown key',
+    );
   }
   if (error.keyword === 'required') {
-    return new ConfigError(file, key ? `${key}.${params.missingProperty}` : String(params.missingProperty), 'is required');
+    return new ConfigError(
+      file,
+      key ? `${key}.${params.missingProperty}` : String(params.missingProperty),
+      'is required',
+    );
   }
   if (error.keyword === 'enum') {
     return new ConfigError(file, key, `must be one of ${(params.allowedValues as unknown[]).join(', ')}`);
@@ -210,4 +230,3 @@ function deepFreeze<T>(value: T): T {
   }
   return value;
 }
-

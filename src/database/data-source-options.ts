@@ -18,7 +18,13 @@ export async function dataSourceOptions(
   config: AppConfig,
   entities: DataSourceOptions['entities'],
 ): Promise<DataSourceOptions> {
-  const common = { entities, migrations: MIGRATIONS, migrationsRun: true, synchronize: false, logging: ['error' as const] };
+  const common = {
+    entities,
+    migrations: MIGRATIONS,
+    migrationsRun: true,
+    synchronize: false,
+    logging: ['error' as const],
+  };
   if (config.database.driver === 'postgres') {
     const { url, schema } = config.database;
     if (schema) await createSchema(url, schema);

@@ -39,7 +39,10 @@ export class SetAdminStatusDto {
   @IsIn(ADMIN_STATUSES)
   status!: AdminStatus;
 
-  @ApiPropertyOptional({ description: 'Required for maintenance and retired.', example: 'Nozzle clogged, waiting for a spare' })
+  @ApiPropertyOptional({
+    description: 'Required for maintenance and retired.',
+    example: 'Nozzle clogged, waiting for a spare',
+  })
   @IsOptional()
   @IsString()
   @Length(1, 500)

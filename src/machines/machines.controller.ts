@@ -3,7 +3,13 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { AllowedFor, CurrentPrincipal } from '../auth/auth.decorators.js';
 import { canReadSite, type Principal } from '../auth/principal.js';
 import { NotFoundError } from '../common/domain-error.js';
-import { CreateMachineDto, SetAdminStatusDto, toMachineView, UpdateMachineDto, type MachineView } from './machine.dto.js';
+import {
+  CreateMachineDto,
+  SetAdminStatusDto,
+  toMachineView,
+  UpdateMachineDto,
+  type MachineView,
+} from './machine.dto.js';
 import type { Machine } from './machine.entity.js';
 import { MachinesService } from './machines.service.js';
 

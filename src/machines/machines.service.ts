@@ -101,7 +101,9 @@ export class MachinesService implements OnModuleInit {
   async setAdminStatus(machineId: string, input: SetAdminStatusDto, principal: Principal): Promise<Machine> {
     await this.getManaged(machineId, principal);
     if (input.status !== 'active' && !input.reason) {
-      throw new StatusReasonRequiredError(`Say why the machine goes to ${input.status}, so others know.`, { field: 'reason' });
+      throw new StatusReasonRequiredError(`Say why the machine goes to ${input.status}, so others know.`, {
+        field: 'reason',
+      });
     }
     return this.writeLock.run(async (manager) => {
       const machine = await manager.getRepository(Machine).findOneByOrFail({ id: machineId });
@@ -115,7 +117,9 @@ export class MachinesService implements OnModuleInit {
         changedBy: principal.kind === 'user' ? principal.userId : null,
         at: now,
       });
-      return manager.getRepository(Machine).save({ ...machine, adminStatus: input.status, adminStatusReason: reason, updatedAt: now });
+      return manager
+        .getRepository(Machine)
+        .save({ ...machine, adminStatus: input.status, adminStatusReason: reason, updatedAt: now });
     });
   }
 
@@ -152,7 +156,11 @@ export class MachinesService implements OnModuleInit {
     if (stored.siteId !== siteId) {
       this.logger.warn(`Machine ${declared.id} moved from site ${stored.siteId} to ${siteId} in config`);
     }
-    const { merged } = mergeDeclared<DeclaredMachine>(stored, values, stored.declared as Partial<DeclaredMachine> | null);
+    const { merged } = mergeDeclared<DeclaredMachine>(
+      stored,
+      values,
+      stored.declared as Partial<DeclaredMachine> | null,
+    );
     await repository.save({ ...stored, ...merged, declared: record, updatedAt: now });
   }
 }

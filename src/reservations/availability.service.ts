@@ -29,7 +29,11 @@ export class AvailabilityService {
     const site = await this.sites.get(siteId);
     const machines = (await this.machines.listBySite(siteId)).filter((machine) => !kind || machine.kind === kind);
     const [reservations, rules] = await Promise.all([
-      this.context.activeReservations(this.dataSource.manager, machines.map((machine) => machine.id), range),
+      this.context.activeReservations(
+        this.dataSource.manager,
+        machines.map((machine) => machine.id),
+        range,
+      ),
       this.blocks.rulesForSite(siteId),
     ]);
     const calendar = siteCalendar(site);

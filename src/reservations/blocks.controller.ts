@@ -33,8 +33,13 @@ class WeeklyPatternDto {
 
   @ApiProperty({ example: '14:00' }) @Matches(HHMM, { message: 'from must be a time HH:mm' }) from!: string;
   @ApiProperty({ example: '18:00' }) @Matches(HHMM, { message: 'to must be a time HH:mm' }) to!: string;
-  @ApiProperty({ example: '2026-12-01' }) @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'startDate must be YYYY-MM-DD' }) startDate!: string;
-  @ApiPropertyOptional() @IsOptional() @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'untilDate must be YYYY-MM-DD' }) untilDate?: string;
+  @ApiProperty({ example: '2026-12-01' })
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'startDate must be YYYY-MM-DD' })
+  startDate!: string;
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'untilDate must be YYYY-MM-DD' })
+  untilDate?: string;
 }
 
 class CreateBlockDto {
@@ -59,8 +64,16 @@ class CreateBlockDto {
   @IsIn(BLOCK_CATEGORIES)
   category!: BlockCategory;
 
-  @ApiPropertyOptional() @IsOptional() @IsISO8601({ strict: true }) @Matches(ZONED, { message: 'start needs a time zone offset' }) start?: string;
-  @ApiPropertyOptional() @IsOptional() @IsISO8601({ strict: true }) @Matches(ZONED, { message: 'end needs a time zone offset' }) end?: string;
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  @Matches(ZONED, { message: 'start needs a time zone offset' })
+  start?: string;
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  @Matches(ZONED, { message: 'end needs a time zone offset' })
+  end?: string;
 
   @ApiPropertyOptional({ type: WeeklyPatternDto })
   @IsOptional()
@@ -91,10 +104,18 @@ export class BlocksController {
   /** Creates the block and lists the reservations it lands on, for staff to resolve. */
   @Post()
   @AllowedFor('staff', 'admin')
-  async create(@Param('siteId') siteId: string, @Body() body: CreateBlockDto, @CurrentPrincipal() principal: Principal) {
+  async create(
+    @Param('siteId') siteId: string,
+    @Body() body: CreateBlockDto,
+    @CurrentPrincipal() principal: Principal,
+  ) {
     const { block, conflicts } = await this.blocks.create(
       siteId,
-      { ...body, start: body.start ? Date.parse(body.start) : undefined, end: body.end ? Date.parse(body.end) : undefined },
+      {
+        ...body,
+        start: body.start ? Date.parse(body.start) : undefined,
+        end: body.end ? Date.parse(body.end) : undefined,
+      },
       principal,
     );
     return {
@@ -116,7 +137,11 @@ export class BlocksController {
   @Post(':blockId/cancel')
   @AllowedFor('staff', 'admin')
   @HttpCode(200)
-  async cancel(@Param('siteId') siteId: string, @Param('blockId') blockId: string, @CurrentPrincipal() principal: Principal) {
+  async cancel(
+    @Param('siteId') siteId: string,
+    @Param('blockId') blockId: string,
+    @CurrentPrincipal() principal: Principal,
+  ) {
     return blockView(await this.blocks.cancel(siteId, blockId, principal));
   }
 }

@@ -51,7 +51,9 @@ export class BlocksService {
     const machineIds = await this.resolveMachines(siteId, request);
     const hasWindow = request.start !== undefined && request.end !== undefined;
     if (hasWindow === Boolean(request.weekly)) {
-      throw new BlockRefusedError('Give either start and end (a one-off block) or weekly (a recurring one).', { field: 'weekly' });
+      throw new BlockRefusedError('Give either start and end (a one-off block) or weekly (a recurring one).', {
+        field: 'weekly',
+      });
     }
     const rule = request.weekly
       ? { machineIds, weekly: request.weekly, reason: request.reason }
@@ -59,36 +61,39 @@ export class BlocksService {
     const invalid = validateBlockRule(rule);
     if (invalid) throw new BlockRefusedError(invalid, { field: request.weekly ? 'weekly' : 'end' });
     const actorId = principal.kind === 'user' ? principal.userId : '';
-    const created = await this.writeLock.run(async (manager) => {
-      const now = this.clock.now();
-      const block = await manager.getRepository(Block).save({
-        id: randomUUID(),
-        siteId,
-        machineIds,
-        reason: request.reason,
-        category: request.category,
-        start: request.weekly ? null : request.start!,
-        end: request.weekly ? null : request.end!,
-        weekly: request.weekly ?? null,
-        createdBy: actorId,
-        createdAt: now,
-        cancelledAt: null,
-      });
-      const upcoming = await manager.getRepository(Reservation).find({
-        where: { machineId: In(machineIds), status: 'active', end: MoreThan(now) },
-        order: { start: 'ASC' },
-      });
-      const conflicts = reservationsHitByBlock(rule, site.timeZone, upcoming);
-      await this.audit.record(manager, {
-        actorId,
-        action: 'block.created',
-        subjectType: 'block',
-        subjectId: block.id,
-        siteId,
-        details: { machineIds, reason: request.reason, category: request.category, conflicts: conflicts.length },
-      });
-      return { block, conflicts };
-    }, machineIds.map((id) => `machine:${id}`));
+    const created = await this.writeLock.run(
+      async (manager) => {
+        const now = this.clock.now();
+        const block = await manager.getRepository(Block).save({
+          id: randomUUID(),
+          siteId,
+          machineIds,
+          reason: request.reason,
+          category: request.category,
+          start: request.weekly ? null : request.start!,
+          end: request.weekly ? null : request.end!,
+          weekly: request.weekly ?? null,
+          createdBy: actorId,
+          createdAt: now,
+          cancelledAt: null,
+        });
+        const upcoming = await manager.getRepository(Reservation).find({
+          where: { machineId: In(machineIds), status: 'active', end: MoreThan(now) },
+          order: { start: 'ASC' },
+        });
+        const conflicts = reservationsHitByBlock(rule, site.timeZone, upcoming);
+        await this.audit.record(manager, {
+          actorId,
+          action: 'block.created',
+          subjectType: 'block',
+          subjectId: block.id,
+          siteId,
+          details: { machineIds, reason: request.reason, category: request.category, conflicts: conflicts.length },
+        });
+        return { block, conflicts };
+      },
+      machineIds.map((id) => `machine:${id}`),
+    );
     this.events.emit({ type: 'block.created', at: this.clock.now(), blockId: created.block.id, siteId, machineIds });
     return created;
   }
@@ -124,11 +129,13 @@ export class BlocksService {
     const atSite = await this.machines.listBySite(siteId);
     if (request.kind) {
       const ofKind = atSite.filter((machine) => machine.kind === request.kind).map((machine) => machine.id);
-      if (ofKind.length === 0) throw new BlockRefusedError(`This site has no ${request.kind} machine.`, { field: 'kind' });
+      if (ofKind.length === 0)
+        throw new BlockRefusedError(`This site has no ${request.kind} machine.`, { field: 'kind' });
       return ofKind;
     }
     const ids = [...new Set(request.machineIds ?? [])];
-    if (ids.length === 0) throw new BlockRefusedError('Name the machines to block, or a machine kind.', { field: 'machineIds' });
+    if (ids.length === 0)
+      throw new BlockRefusedError('Name the machines to block, or a machine kind.', { field: 'machineIds' });
     const known = new Set(atSite.map((machine) => machine.id));
     const foreign = ids.find((id) => !known.has(id));
     if (foreign) throw new BlockRefusedError(`Machine '${foreign}' is not at this site.`, { field: 'machineIds' });

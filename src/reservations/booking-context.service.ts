@@ -42,13 +42,23 @@ export class BookingContextService {
 
   async load(
     manager: EntityManager,
-    input: { site: Site; machine: Machine; makerId: string; request: Interval; policy: BookingPolicy; nowMs: number; excludeId?: string },
+    input: {
+      site: Site;
+      machine: Machine;
+      makerId: string;
+      request: Interval;
+      policy: BookingPolicy;
+      nowMs: number;
+      excludeId?: string;
+    },
   ): Promise<BookingContext> {
     const { site, machine, makerId, request, policy, nowMs, excludeId } = input;
     const reservations = manager.getRepository(Reservation);
     const others = (list: Reservation[]) => list.filter((r) => r.id !== excludeId);
     const makerReservations = others(
-      await reservations.find({ where: { makerId, status: 'active', end: MoreThan(Math.min(nowMs, request.start) - QUOTA_LOOKBACK_MS) } }),
+      await reservations.find({
+        where: { makerId, status: 'active', end: MoreThan(Math.min(nowMs, request.start) - QUOTA_LOOKBACK_MS) },
+      }),
     );
     // Buffers are at most a day; look that far around the request for neighbours.
     const near = { start: request.start - DAY_MS, end: request.end + DAY_MS };
@@ -58,7 +68,13 @@ export class BookingContextService {
       }),
     );
     const blocks = await manager.getRepository(Block).find({ where: { siteId: site.id, cancelledAt: IsNull() } });
-    const blockIntervals = blockIntervalsForMachine(blocks.map(blockRule), machine.id, site.timeZone, near.start, near.end);
+    const blockIntervals = blockIntervalsForMachine(
+      blocks.map(blockRule),
+      machine.id,
+      site.timeZone,
+      near.start,
+      near.end,
+    );
     const held = await this.trainings.heldBy(makerId);
     return {
       nowMs,

@@ -46,7 +46,11 @@ export class CalendarController {
   @ApiBearerAuth()
   @AllowedFor('staff', 'admin')
   @Get('sites/:siteId/audit')
-  async siteAudit(@Param('siteId') siteId: string, @Query() query: AuditQuery, @CurrentPrincipal() principal: Principal) {
+  async siteAudit(
+    @Param('siteId') siteId: string,
+    @Query() query: AuditQuery,
+    @CurrentPrincipal() principal: Principal,
+  ) {
     if (!canManageSite(principal, siteId)) throw new NotFoundError('site', siteId);
     return (await this.audit.forSite(siteId, query.limit ?? 200)).map((entry) => ({
       at: new Date(entry.at).toISOString(),

@@ -65,7 +65,11 @@ export class CalendarService {
     const rules = await this.blocks.rulesForSite(siteId);
     for (const machine of await this.machines.listBySite(siteId)) {
       for (const occurrence of blockIntervalsForMachine(rules, machine.id, site.timeZone, range.start, range.end)) {
-        events.push({ uid: `block-${machine.id}-${occurrence.start}@fabrique`, ...occurrence, summary: `Blocked — ${machine.name}` });
+        events.push({
+          uid: `block-${machine.id}-${occurrence.start}@fabrique`,
+          ...occurrence,
+          summary: `Blocked — ${machine.name}`,
+        });
       }
     }
     return toICalendar(`Fabrique — ${site.name}`, events, now);

@@ -5,7 +5,11 @@ describe('toICalendar', () => {
   const at = Date.UTC(2026, 10, 23, 9, 0);
 
   it('writes events in UTC with CRLF line ends', () => {
-    const ics = toICalendar('Saint-Ouen', [{ uid: 'r1@fabrique', start: at, end: at + 3_600_000, summary: 'Prusa MK4 n°1' }], at);
+    const ics = toICalendar(
+      'Saint-Ouen',
+      [{ uid: 'r1@fabrique', start: at, end: at + 3_600_000, summary: 'Prusa MK4 n°1' }],
+      at,
+    );
     expect(ics).toContain('DTSTART:20261123T090000Z\r\nDTEND:20261123T100000Z\r\n');
     expect(ics.startsWith('BEGIN:VCALENDAR\r\n')).toBe(true);
     expect(ics.endsWith('END:VCALENDAR\r\n')).toBe(true);

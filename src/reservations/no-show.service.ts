@@ -50,16 +50,22 @@ export class NoShowService implements OnApplicationBootstrap, OnModuleDestroy {
       where: { status: 'active', checkedInAt: IsNull(), start: LessThanOrEqual(now) },
     });
     const due = dueNoShows(
-      candidates.map((reservation) => ({ ...reservation, checkInGraceMinutes: reservation.policy.checkInGraceMinutes })),
+      candidates.map((reservation) => ({
+        ...reservation,
+        checkInGraceMinutes: reservation.policy.checkInGraceMinutes,
+      })),
       now,
     );
     for (const candidate of due) {
-      const released = await this.writeLock.run(async (manager) => {
-        // Re-read under the lock: a check-in may have landed since the query above.
-        const current = await manager.getRepository(Reservation).findOneBy({ id: candidate.id });
-        if (!current || current.status !== 'active' || current.checkedInAt !== null) return null;
-        return { reservation: current, freed: await this.bookings.markNoShow(manager, current, now) };
-      }, [`machine:${candidate.machineId}`]);
+      const released = await this.writeLock.run(
+        async (manager) => {
+          // Re-read under the lock: a check-in may have landed since the query above.
+          const current = await manager.getRepository(Reservation).findOneBy({ id: candidate.id });
+          if (!current || current.status !== 'active' || current.checkedInAt !== null) return null;
+          return { reservation: current, freed: await this.bookings.markNoShow(manager, current, now) };
+        },
+        [`machine:${candidate.machineId}`],
+      );
       if (!released) continue;
       this.bookings.announce('reservation.no_show', { ...released.reservation, status: 'no_show' });
       await this.bookings.offerFreed(released.reservation, [released.freed]);

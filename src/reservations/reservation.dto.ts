@@ -3,7 +3,8 @@ import { IsIn, IsISO8601, IsOptional, IsString, Length, Matches } from 'class-va
 import type { Reservation, ReservationStatus } from './reservation.entity.js';
 
 const ISO = { strict: true, strictSeparator: true };
-const ISO_MESSAGE = (field: string) => `${field} must be an ISO 8601 date-time with a time zone, e.g. 2026-11-24T14:00:00+01:00`;
+const ISO_MESSAGE = (field: string) =>
+  `${field} must be an ISO 8601 date-time with a time zone, e.g. 2026-11-24T14:00:00+01:00`;
 /** An explicit offset or Z: a bare local time would be read in the server's zone, not the site's. */
 export const ZONED = /(Z|[+-]\d{2}:\d{2})$/;
 

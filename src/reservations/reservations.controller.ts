@@ -8,7 +8,13 @@ import { NotFoundError, ValidationFailedError } from '../common/domain-error.js'
 import { MACHINE_KINDS, type MachineKind } from '../config/app-config.js';
 import { AvailabilityService } from './availability.service.js';
 import type { Interval } from './intervals.js';
-import { CreateReservationDto, MoveReservationDto, MyReservationsQuery, RangeQuery, toReservationView } from './reservation.dto.js';
+import {
+  CreateReservationDto,
+  MoveReservationDto,
+  MyReservationsQuery,
+  RangeQuery,
+  toReservationView,
+} from './reservation.dto.js';
 import { InvalidRangeError } from './reservations.errors.js';
 import { ReservationsService } from './reservations.service.js';
 
@@ -24,7 +30,8 @@ class AvailabilityQuery extends RangeQuery {
 }
 
 export function parseRange(query: RangeQuery, maxDays: number): Interval {
-  if (!query.from || !query.to) throw new ValidationFailedError('Give both from and to.', { field: query.from ? 'to' : 'from' });
+  if (!query.from || !query.to)
+    throw new ValidationFailedError('Give both from and to.', { field: query.from ? 'to' : 'from' });
   const range = { start: Date.parse(query.from), end: Date.parse(query.to) };
   if (!(range.end > range.start)) throw new InvalidRangeError('to must be after from.', { field: 'to' });
   if (range.end - range.start > maxDays * DAY_MS) {
@@ -43,7 +50,11 @@ export class ReservationsController {
   ) {}
 
   @Post('reservations')
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A retried request with the same key never books twice.' })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: 'A retried request with the same key never books twice.',
+  })
   async create(
     @Body() body: CreateReservationDto,
     @CurrentPrincipal() principal: Principal,
@@ -51,7 +62,9 @@ export class ReservationsController {
     @Res({ passthrough: true }) response: Response,
   ) {
     if (idempotencyKey !== undefined && !/^[\x21-\x7e]{1,128}$/.test(idempotencyKey)) {
-      throw new ValidationFailedError('Idempotency-Key must be 1–128 visible ASCII characters.', { field: 'Idempotency-Key' });
+      throw new ValidationFailedError('Idempotency-Key must be 1–128 visible ASCII characters.', {
+        field: 'Idempotency-Key',
+      });
     }
     const { reservation, replayed } = await this.reservations.create(
       { ...body, start: Date.parse(body.start), end: Date.parse(body.end) },
@@ -86,7 +99,9 @@ export class ReservationsController {
   @Post('reservations/:id/move')
   @HttpCode(200)
   async move(@Param('id') id: string, @Body() body: MoveReservationDto, @CurrentPrincipal() principal: Principal) {
-    return toReservationView(await this.reservations.move(id, { start: Date.parse(body.start), end: Date.parse(body.end) }, principal));
+    return toReservationView(
+      await this.reservations.move(id, { start: Date.parse(body.start), end: Date.parse(body.end) }, principal),
+    );
   }
 
   @Post('reservations/:id/check-in')
@@ -106,12 +121,18 @@ export class ReservationsController {
   @AllowedFor('staff', 'admin')
   async forSite(@Param('siteId') siteId: string, @Query() query: RangeQuery, @CurrentPrincipal() principal: Principal) {
     if (!canManageSite(principal, siteId)) throw new NotFoundError('site', siteId);
-    return (await this.reservations.listForSite(siteId, parseRange(query, MAX_AVAILABILITY_DAYS))).map(toReservationView);
+    return (await this.reservations.listForSite(siteId, parseRange(query, MAX_AVAILABILITY_DAYS))).map(
+      toReservationView,
+    );
   }
 
   @Get('sites/:siteId/availability')
   @AllowedFor('maker', 'staff', 'admin', 'kiosk')
-  async siteAvailability(@Param('siteId') siteId: string, @Query() query: AvailabilityQuery, @CurrentPrincipal() principal: Principal) {
+  async siteAvailability(
+    @Param('siteId') siteId: string,
+    @Query() query: AvailabilityQuery,
+    @CurrentPrincipal() principal: Principal,
+  ) {
     if (!canReadSite(principal, siteId)) throw new NotFoundError('site', siteId);
     const range = parseRange(query, MAX_AVAILABILITY_DAYS);
     const machines = await this.availability.forSite(siteId, range, query.kind);

@@ -49,7 +49,11 @@ export function conflictFromBackstop(error: unknown): BookingRefusedError | null
   const text = error instanceof Error ? error.message : '';
   const code = (error as { code?: string } | null)?.code;
   if (code === '23P01' || text.includes('reservations_no_overlap')) {
-    return new BookingRefusedError({ code: 'RESERVATION_CONFLICT', message: 'This machine was just booked for this time by someone else.', field: 'start' });
+    return new BookingRefusedError({
+      code: 'RESERVATION_CONFLICT',
+      message: 'This machine was just booked for this time by someone else.',
+      field: 'start',
+    });
   }
   return null;
 }

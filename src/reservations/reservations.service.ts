@@ -56,14 +56,20 @@ export class ReservationsService {
    * so of N simultaneous requests for one slot exactly one wins and the others get a clean 409.
    * A retried request with the same Idempotency-Key returns the first booking instead of a second.
    */
-  async create(request: BookingRequest, principal: Principal, idempotencyKey?: string): Promise<{ reservation: Reservation; replayed: boolean }> {
+  async create(
+    request: BookingRequest,
+    principal: Principal,
+    idempotencyKey?: string,
+  ): Promise<{ reservation: Reservation; replayed: boolean }> {
     const bookedBy = userIdOf(principal);
     const makerId = request.makerId ?? bookedBy;
     const machine = await this.machines.get(request.machineId);
     const onBehalf = makerId !== bookedBy;
     if ((onBehalf || request.overrideReason) && !canManageSite(principal, machine.siteId)) {
       throw new OverrideNotAllowedError(
-        onBehalf ? 'Only the staff of this site can book for someone else.' : 'Only the staff of this site can book past the rules.',
+        onBehalf
+          ? 'Only the staff of this site can book for someone else.'
+          : 'Only the staff of this site can book past the rules.',
         { field: onBehalf ? 'makerId' : 'overrideReason' },
       );
     }
@@ -81,42 +87,58 @@ export class ReservationsService {
     const early = await replay(this.reservations.manager);
     if (early) return { reservation: early, replayed: true };
 
-    const outcome = await this.write(async (manager) => {
-      const previous = await replay(manager);
-      if (previous) return { reservation: previous, replayed: true };
-      const now = this.clock.now();
-      const policy = this.context.policyFor(site, machine.kind);
-      const interval = { start: request.start, end: request.end };
-      const context = await this.context.load(manager, { site, machine, makerId, request: interval, policy, nowMs: now });
-      const violation = checkBooking(interval, context, { skipPolicy: Boolean(request.overrideReason) });
-      if (violation) throw new BookingRefusedError(violation);
-      const reservation = await manager.getRepository(Reservation).save({
-        id: randomUUID(),
-        machineId: machine.id,
-        siteId: site.id,
-        makerId,
-        ...interval,
-        status: 'active' as const,
-        checkedInAt: null,
-        note: request.note?.trim() || null,
-        policy,
-        overrideReason: request.overrideReason ?? null,
-        bookedBy,
-        idempotencyKey: idempotencyKey ?? null,
-        requestHash,
-        createdAt: now,
-        updatedAt: now,
-      });
-      await this.audit.record(manager, {
-        actorId: bookedBy,
-        action: request.overrideReason ? 'reservation.created_with_override' : 'reservation.created',
-        subjectType: 'reservation',
-        subjectId: reservation.id,
-        siteId: site.id,
-        details: { machineId: machine.id, makerId, start: interval.start, end: interval.end, overrideReason: request.overrideReason },
-      });
-      return { reservation, replayed: false };
-    }, [`machine:${machine.id}`, `maker:${makerId}`]);
+    const outcome = await this.write(
+      async (manager) => {
+        const previous = await replay(manager);
+        if (previous) return { reservation: previous, replayed: true };
+        const now = this.clock.now();
+        const policy = this.context.policyFor(site, machine.kind);
+        const interval = { start: request.start, end: request.end };
+        const context = await this.context.load(manager, {
+          site,
+          machine,
+          makerId,
+          request: interval,
+          policy,
+          nowMs: now,
+        });
+        const violation = checkBooking(interval, context, { skipPolicy: Boolean(request.overrideReason) });
+        if (violation) throw new BookingRefusedError(violation);
+        const reservation = await manager.getRepository(Reservation).save({
+          id: randomUUID(),
+          machineId: machine.id,
+          siteId: site.id,
+          makerId,
+          ...interval,
+          status: 'active' as const,
+          checkedInAt: null,
+          note: request.note?.trim() || null,
+          policy,
+          overrideReason: request.overrideReason ?? null,
+          bookedBy,
+          idempotencyKey: idempotencyKey ?? null,
+          requestHash,
+          createdAt: now,
+          updatedAt: now,
+        });
+        await this.audit.record(manager, {
+          actorId: bookedBy,
+          action: request.overrideReason ? 'reservation.created_with_override' : 'reservation.created',
+          subjectType: 'reservation',
+          subjectId: reservation.id,
+          siteId: site.id,
+          details: {
+            machineId: machine.id,
+            makerId,
+            start: interval.start,
+            end: interval.end,
+            overrideReason: request.overrideReason,
+          },
+        });
+        return { reservation, replayed: false };
+      },
+      [`machine:${machine.id}`, `maker:${makerId}`],
+    );
     if (!outcome.replayed) this.announce('reservation.created', outcome.reservation);
     return outcome;
   }
@@ -129,7 +151,10 @@ export class ReservationsService {
     return reservation;
   }
 
-  listForMaker(makerId: string, filter: { from?: number; to?: number; status?: ReservationStatus }): Promise<Reservation[]> {
+  listForMaker(
+    makerId: string,
+    filter: { from?: number; to?: number; status?: ReservationStatus },
+  ): Promise<Reservation[]> {
     const where: FindOptionsWhere<Reservation> = { makerId };
     if (filter.status) where.status = filter.status;
     if (filter.to !== undefined) where.start = LessThan(filter.to);
@@ -154,7 +179,9 @@ export class ReservationsService {
 
   checkIn(id: string, principal: Principal): Promise<Reservation> {
     return this.transition(id, principal, 'reservation.checked_in', (reservation, now, _staff, timeZone) => {
-      refuseUnless(canCheckIn({ ...reservation, checkInGraceMinutes: reservation.policy.checkInGraceMinutes }, now, timeZone));
+      refuseUnless(
+        canCheckIn({ ...reservation, checkInGraceMinutes: reservation.policy.checkInGraceMinutes }, now, timeZone),
+      );
       return { checkedInAt: now, freed: [] };
     });
   }
@@ -164,7 +191,11 @@ export class ReservationsService {
     return this.transition(id, principal, 'reservation.released', (reservation, now) => {
       if (reservation.status !== 'active') refuseUnless(NOT_ACTIVE);
       if (now <= reservation.start) {
-        refuseUnless({ ok: false, code: 'NOT_STARTED', message: 'This booking has not started yet: cancel it instead.' });
+        refuseUnless({
+          ok: false,
+          code: 'NOT_STARTED',
+          message: 'This booking has not started yet: cancel it instead.',
+        });
       }
       const end = releaseEarly(reservation, now);
       return { status: 'completed', end, freed: [{ start: end, end: reservation.end }] };
@@ -177,34 +208,37 @@ export class ReservationsService {
     const machine = await this.machines.get(existing.machineId);
     const site = await this.sites.get(existing.siteId);
     const staff = canManageSite(principal, existing.siteId);
-    const moved = await this.write(async (manager) => {
-      const repository = manager.getRepository(Reservation);
-      const reservation = await repository.findOneByOrFail({ id });
-      const now = this.clock.now();
-      refuseUnless(mayChange(reservation, staff, now, site.timeZone));
-      const context = await this.context.load(manager, {
-        site,
-        machine,
-        makerId: reservation.makerId,
-        request: target,
-        policy: reservation.policy,
-        nowMs: now,
-        excludeId: id,
-      });
-      const violation = checkBooking(target, context, { skipPolicy: staff && reservation.overrideReason !== null });
-      if (violation) throw new BookingRefusedError(violation);
-      const before = { start: reservation.start, end: reservation.end };
-      const saved = await repository.save({ ...reservation, ...target, updatedAt: now });
-      await this.audit.record(manager, {
-        actorId: userIdOf(principal),
-        action: 'reservation.moved',
-        subjectType: 'reservation',
-        subjectId: id,
-        siteId: site.id,
-        details: { from: before, to: target },
-      });
-      return { saved, freed: subtractIntervals([before], [target]).filter((i) => i.end > now) };
-    }, [`machine:${machine.id}`, `maker:${existing.makerId}`]);
+    const moved = await this.write(
+      async (manager) => {
+        const repository = manager.getRepository(Reservation);
+        const reservation = await repository.findOneByOrFail({ id });
+        const now = this.clock.now();
+        refuseUnless(mayChange(reservation, staff, now, site.timeZone));
+        const context = await this.context.load(manager, {
+          site,
+          machine,
+          makerId: reservation.makerId,
+          request: target,
+          policy: reservation.policy,
+          nowMs: now,
+          excludeId: id,
+        });
+        const violation = checkBooking(target, context, { skipPolicy: staff && reservation.overrideReason !== null });
+        if (violation) throw new BookingRefusedError(violation);
+        const before = { start: reservation.start, end: reservation.end };
+        const saved = await repository.save({ ...reservation, ...target, updatedAt: now });
+        await this.audit.record(manager, {
+          actorId: userIdOf(principal),
+          action: 'reservation.moved',
+          subjectType: 'reservation',
+          subjectId: id,
+          siteId: site.id,
+          details: { from: before, to: target },
+        });
+        return { saved, freed: subtractIntervals([before], [target]).filter((i) => i.end > now) };
+      },
+      [`machine:${machine.id}`, `maker:${existing.makerId}`],
+    );
     this.announce('reservation.moved', moved.saved);
     await this.offerFreed(moved.saved, moved.freed);
     return moved.saved;
@@ -251,22 +285,25 @@ export class ReservationsService {
     const site = await this.sites.get(existing.siteId);
     const staff = canManageSite(principal, existing.siteId);
     if (!staff && existing.makerId !== userIdOf(principal)) throw new ForbiddenError('This is not your booking.');
-    const { saved, freed } = await this.write(async (manager) => {
-      const repository = manager.getRepository(Reservation);
-      const reservation = await repository.findOneByOrFail({ id });
-      const now = this.clock.now();
-      const { freed, ...change } = decide(reservation, now, staff, site.timeZone);
-      const saved = await repository.save({ ...reservation, ...change, updatedAt: now });
-      await this.audit.record(manager, {
-        actorId: userIdOf(principal),
-        action: event,
-        subjectType: 'reservation',
-        subjectId: id,
-        siteId: site.id,
-        details: staff && existing.makerId !== userIdOf(principal) ? { byStaff: true } : undefined,
-      });
-      return { saved, freed };
-    }, [`machine:${existing.machineId}`]);
+    const { saved, freed } = await this.write(
+      async (manager) => {
+        const repository = manager.getRepository(Reservation);
+        const reservation = await repository.findOneByOrFail({ id });
+        const now = this.clock.now();
+        const { freed, ...change } = decide(reservation, now, staff, site.timeZone);
+        const saved = await repository.save({ ...reservation, ...change, updatedAt: now });
+        await this.audit.record(manager, {
+          actorId: userIdOf(principal),
+          action: event,
+          subjectType: 'reservation',
+          subjectId: id,
+          siteId: site.id,
+          details: staff && existing.makerId !== userIdOf(principal) ? { byStaff: true } : undefined,
+        });
+        return { saved, freed };
+      },
+      [`machine:${existing.machineId}`],
+    );
     this.announce(event, saved);
     await this.offerFreed(saved, freed);
     return saved;
@@ -296,6 +333,13 @@ function refuseUnless(decision: Decision): void {
 }
 
 function hashRequest(request: BookingRequest): string {
-  const canonical = JSON.stringify([request.machineId, request.start, request.end, request.note ?? null, request.makerId, request.overrideReason ?? null]);
+  const canonical = JSON.stringify([
+    request.machineId,
+    request.start,
+    request.end,
+    request.note ?? null,
+    request.makerId,
+    request.overrideReason ?? null,
+  ]);
   return createHash('sha256').update(canonical).digest('hex');
 }

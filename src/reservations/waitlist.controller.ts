@@ -17,7 +17,10 @@ class JoinWaitlistDto {
   @IsIn(MACHINE_KINDS)
   kind!: MachineKind;
 
-  @ApiProperty() @IsISO8601({ strict: true }) @Matches(ZONED, { message: 'start needs a time zone offset' }) start!: string;
+  @ApiProperty()
+  @IsISO8601({ strict: true })
+  @Matches(ZONED, { message: 'start needs a time zone offset' })
+  start!: string;
   @ApiProperty() @IsISO8601({ strict: true }) @Matches(ZONED, { message: 'end needs a time zone offset' }) end!: string;
 }
 
@@ -29,7 +32,9 @@ const view = (entry: WaitlistEntry) => ({
   start: iso(entry.start),
   end: iso(entry.end),
   status: entry.status,
-  offer: entry.offeredMachineId ? { machineId: entry.offeredMachineId, start: iso(entry.offeredStart), end: iso(entry.offeredEnd) } : null,
+  offer: entry.offeredMachineId
+    ? { machineId: entry.offeredMachineId, start: iso(entry.offeredStart), end: iso(entry.offeredEnd) }
+    : null,
   createdAt: iso(entry.createdAt),
 });
 const userIdOf = (principal: Principal) => (principal.kind === 'user' ? principal.userId : '');
@@ -42,7 +47,13 @@ export class WaitlistController {
 
   @Post('waitlist')
   async join(@Body() body: JoinWaitlistDto, @CurrentPrincipal() principal: Principal) {
-    return view(await this.waitlist.join(userIdOf(principal), { ...body, start: Date.parse(body.start), end: Date.parse(body.end) }));
+    return view(
+      await this.waitlist.join(userIdOf(principal), {
+        ...body,
+        start: Date.parse(body.start),
+        end: Date.parse(body.end),
+      }),
+    );
   }
 
   @Get('me/waitlist')

@@ -26,7 +26,10 @@ export class WaitlistService {
     @Inject(Clock) private readonly clock: Clock,
   ) {}
 
-  async join(makerId: string, input: { siteId: string; kind: string; start: number; end: number }): Promise<WaitlistEntry> {
+  async join(
+    makerId: string,
+    input: { siteId: string; kind: string; start: number; end: number },
+  ): Promise<WaitlistEntry> {
     await this.sites.get(input.siteId);
     const now = this.clock.now();
     if (!(input.end > input.start)) throw new InvalidRangeError('The end must be after the start.', { field: 'end' });
@@ -54,7 +57,9 @@ export class WaitlistService {
     const entry = await this.entries.findOneBy({ id, makerId });
     if (!entry) throw new NotFoundError('waiting-list entry', id);
     return this.writeLock.run((manager) =>
-      manager.getRepository(WaitlistEntry).save({ ...entry, status: 'withdrawn' as const, updatedAt: this.clock.now() }),
+      manager
+        .getRepository(WaitlistEntry)
+        .save({ ...entry, status: 'withdrawn' as const, updatedAt: this.clock.now() }),
     );
   }
 

@@ -34,7 +34,11 @@ export class TrainingsController {
 
   @Post('users/:userId/trainings')
   @AllowedFor('staff', 'admin')
-  async grant(@Param('userId') userId: string, @Body() body: GrantTrainingDto, @CurrentPrincipal() principal: Principal) {
+  async grant(
+    @Param('userId') userId: string,
+    @Body() body: GrantTrainingDto,
+    @CurrentPrincipal() principal: Principal,
+  ) {
     const expiresAt = body.expiresAt ? Date.parse(body.expiresAt) : null;
     return view(await this.trainings.grant(userId, body.training, expiresAt, actor(principal)));
   }
@@ -42,7 +46,11 @@ export class TrainingsController {
   @Delete('users/:userId/trainings/:training')
   @AllowedFor('staff', 'admin')
   @HttpCode(204)
-  async revoke(@Param('userId') userId: string, @Param('training') training: string, @CurrentPrincipal() principal: Principal) {
+  async revoke(
+    @Param('userId') userId: string,
+    @Param('training') training: string,
+    @CurrentPrincipal() principal: Principal,
+  ) {
     await this.trainings.revoke(userId, training, actor(principal));
   }
 

@@ -26,7 +26,9 @@ export class TrainingsService {
   async grant(userId: string, training: string, expiresAt: number | null, grantedBy: string): Promise<UserTraining> {
     if (!this.config.trainings.some((t) => t.id === training)) {
       const known = this.config.trainings.map((t) => t.id).join(', ');
-      throw new UnknownTrainingError(`There is no training '${training}'. Known trainings: ${known}.`, { field: 'training' });
+      throw new UnknownTrainingError(`There is no training '${training}'. Known trainings: ${known}.`, {
+        field: 'training',
+      });
     }
     await this.users.get(userId);
     const now = this.clock.now();
@@ -34,7 +36,9 @@ export class TrainingsService {
       throw new UnknownTrainingError('The expiry date is already past.', { field: 'expiresAt' });
     }
     return this.writeLock.run(async (manager) => {
-      const held = await manager.getRepository(UserTraining).save({ userId, training, grantedBy, grantedAt: now, expiresAt });
+      const held = await manager
+        .getRepository(UserTraining)
+        .save({ userId, training, grantedBy, grantedAt: now, expiresAt });
       await this.audit.record(manager, {
         actorId: grantedBy,
         action: 'training.granted',

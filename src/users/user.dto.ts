@@ -59,9 +59,15 @@ export class UpdateUserDto {
   @IsOptional() @IsIn(ROLES) role?: Role;
   @IsOptional() @IsString() @Length(1, 200) displayName?: string;
   @IsOptional() @IsEmail({}, { message: 'email must be an email address' }) @MaxLength(254) email?: string;
-  @IsOptional() @Matches(MEMBER_CODE, { message: 'memberCode must be 4–32 letters, digits or dashes' }) memberCode?: string;
+  @IsOptional()
+  @Matches(MEMBER_CODE, { message: 'memberCode must be 4–32 letters, digits or dashes' })
+  memberCode?: string;
   @IsOptional() @IsString() @Length(8, 200, { message: 'password must be at least 8 characters' }) password?: string;
-  @IsOptional() @IsArray() @ArrayMaxSize(100) @Matches(SITE_ID, { each: true, message: 'siteIds must hold site ids' }) siteIds?: string[];
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @Matches(SITE_ID, { each: true, message: 'siteIds must hold site ids' })
+  siteIds?: string[];
   @IsOptional() @Matches(/^[a-z]{2,3}(-[A-Z]{2})?$/, { message: 'locale must look like fr, en or ar' }) locale?: string;
   @IsOptional() @IsBoolean() active?: boolean;
 }

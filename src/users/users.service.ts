@@ -41,7 +41,9 @@ export class UsersService implements OnApplicationBootstrap {
     const email = input.email ? normalizeEmail(input.email) : null;
     const memberCode = input.memberCode ? normalizeMemberCode(input.memberCode) : null;
     if (!email && !memberCode) {
-      throw new AccountRuleError('An account needs an email or a member code to sign in with.', { field: 'memberCode' });
+      throw new AccountRuleError('An account needs an email or a member code to sign in with.', {
+        field: 'memberCode',
+      });
     }
     const siteIds = await this.checkSiteScope(input.role, input.siteIds ?? []);
     const passwordHash = await hashPassword(input.password);
@@ -80,7 +82,11 @@ export class UsersService implements OnApplicationBootstrap {
       const repository = manager.getRepository(User);
       const email = input.email !== undefined ? normalizeEmail(input.email) : existing.email;
       const memberCode = input.memberCode !== undefined ? normalizeMemberCode(input.memberCode) : existing.memberCode;
-      await this.assertFree(repository, email !== existing.email ? email : null, memberCode !== existing.memberCode ? memberCode : null);
+      await this.assertFree(
+        repository,
+        email !== existing.email ? email : null,
+        memberCode !== existing.memberCode ? memberCode : null,
+      );
       return repository.save({
         ...existing,
         role,
@@ -142,17 +148,23 @@ export class UsersService implements OnApplicationBootstrap {
 
   private async checkSiteScope(role: User['role'], siteIds: string[]): Promise<string[]> {
     if (role !== 'staff') {
-      if (siteIds.length > 0) throw new AccountRuleError(`Only staff accounts are scoped to sites.`, { field: 'siteIds' });
+      if (siteIds.length > 0)
+        throw new AccountRuleError(`Only staff accounts are scoped to sites.`, { field: 'siteIds' });
       return [];
     }
-    if (siteIds.length === 0) throw new AccountRuleError('A staff account needs at least one site.', { field: 'siteIds' });
+    if (siteIds.length === 0)
+      throw new AccountRuleError('A staff account needs at least one site.', { field: 'siteIds' });
     const known = new Set((await this.sites.list()).map((site) => site.id));
     const unknown = siteIds.find((siteId) => !known.has(siteId));
     if (unknown) throw new UnknownSiteError(`There is no site '${unknown}'.`, { field: 'siteIds' });
     return [...new Set(siteIds)];
   }
 
-  private async assertFree(repository: Repository<User>, email: string | null, memberCode: string | null): Promise<void> {
+  private async assertFree(
+    repository: Repository<User>,
+    email: string | null,
+    memberCode: string | null,
+  ): Promise<void> {
     if (email && (await repository.existsBy({ email }))) {
       throw new AccountExistsError('An account with this email already exists.', { field: 'email' });
     }

@@ -18,7 +18,8 @@ export function api(testApp: TestApp, token?: string) {
 
 export async function login(testApp: TestApp, loginName: string, password: string): Promise<string> {
   const response = await api(testApp).post('/api/v1/auth/login', { login: loginName, password });
-  if (response.status !== 200) throw new Error(`login ${loginName} failed: ${response.status} ${JSON.stringify(response.body)}`);
+  if (response.status !== 200)
+    throw new Error(`login ${loginName} failed: ${response.status} ${JSON.stringify(response.body)}`);
   return response.body.accessToken as string;
 }
 
@@ -43,6 +44,7 @@ export async function createAccount(
     ...(loginName.includes('@') ? { email: loginName } : { memberCode: loginName }),
   };
   const response = await api(testApp, adminToken).post('/api/v1/users', body);
-  if (response.status !== 201) throw new Error(`create ${account.role} failed: ${response.status} ${JSON.stringify(response.body)}`);
+  if (response.status !== 201)
+    throw new Error(`create ${account.role} failed: ${response.status} ${JSON.stringify(response.body)}`);
   return { id: response.body.id, token: await login(testApp, loginName, password), login: loginName, password };
 }
