@@ -40,19 +40,30 @@ export class BookingContextService {
     return resolvePolicy(this.config.booking.default, this.config.booking.kinds, site.booking ?? undefined, kind);
   }
 
+  /**
+   * Read before the booking's transaction opens: inside it, every query must go through its
+   * manager, or on PostgreSQL a full pool of transactions waiting on the machine's lock would
+   * each wait for a second connection that never frees (a pool deadlock).
+   */
+  async trainingsOf(makerId: string): Promise<BookingContext['makerTrainings']> {
+    const held = await this.trainings.heldBy(makerId);
+    return held.map((t) => ({ training: t.training, expiresAtMs: t.expiresAt }));
+  }
+
   async load(
     manager: EntityManager,
     input: {
       site: Site;
       machine: Machine;
       makerId: string;
+      makerTrainings: BookingContext['makerTrainings'];
       request: Interval;
       policy: BookingPolicy;
       nowMs: number;
       excludeId?: string;
     },
   ): Promise<BookingContext> {
-    const { site, machine, makerId, request, policy, nowMs, excludeId } = input;
+    const { site, machine, makerId, makerTrainings, request, policy, nowMs, excludeId } = input;
     const reservations = manager.getRepository(Reservation);
     const others = (list: Reservation[]) => list.filter((r) => r.id !== excludeId);
     const makerReservations = others(
@@ -75,7 +86,6 @@ export class BookingContextService {
       near.start,
       near.end,
     );
-    const held = await this.trainings.heldBy(makerId);
     return {
       nowMs,
       policy,
@@ -86,7 +96,7 @@ export class BookingContextService {
         adminStatus: machine.adminStatus,
         requiredTraining: this.machines.requiredTraining(machine.kind),
       },
-      makerTrainings: held.map((t) => ({ training: t.training, expiresAtMs: t.expiresAt })),
+      makerTrainings,
       makerReservations: makerReservations.map(({ start, end }) => ({ start, end })),
       machineBusy: [
         ...machineReservations.map(({ start, end }) => ({ start, end, kind: 'reservation' as const })),

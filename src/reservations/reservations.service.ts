@@ -86,6 +86,7 @@ export class ReservationsService {
     };
     const early = await replay(this.reservations.manager);
     if (early) return { reservation: early, replayed: true };
+    const makerTrainings = await this.context.trainingsOf(makerId);
 
     const outcome = await this.write(
       async (manager) => {
@@ -98,6 +99,7 @@ export class ReservationsService {
           site,
           machine,
           makerId,
+          makerTrainings,
           request: interval,
           policy,
           nowMs: now,
@@ -208,6 +210,7 @@ export class ReservationsService {
     const machine = await this.machines.get(existing.machineId);
     const site = await this.sites.get(existing.siteId);
     const staff = canManageSite(principal, existing.siteId);
+    const makerTrainings = await this.context.trainingsOf(existing.makerId);
     const moved = await this.write(
       async (manager) => {
         const repository = manager.getRepository(Reservation);
@@ -218,6 +221,7 @@ export class ReservationsService {
           site,
           machine,
           makerId: reservation.makerId,
+          makerTrainings,
           request: target,
           policy: reservation.policy,
           nowMs: now,
