@@ -82,6 +82,7 @@ export interface UserView {
   siteIds: string[];
   locale: string | null;
   active: boolean;
+  noShowCount: number;
   createdAt: string;
 }
 
@@ -95,6 +96,7 @@ export function toUserView(user: User): UserView {
     siteIds: user.siteIds,
     locale: user.locale,
     active: user.active,
+    noShowCount: user.noShowCount,
     createdAt: new Date(user.createdAt).toISOString(),
   };
 }
