@@ -3,32 +3,17 @@
 export type MachineKind = 'fdm_printer' | 'embroidery' | 'laser_cutter' | 'cnc' | 'other';
 export const MACHINE_KINDS: readonly MachineKind[] = ['fdm_printer', 'embroidery', 'laser_cutter', 'cnc', 'other'];
 
-export type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
-/** Local wall-clock opening hours per weekday, as `['HH:mm', 'HH:mm']` pairs. */
-export type WeeklyHours = Partial<Record<Weekday, Array<[string, string]>>>;
-
-export interface ClosureConfig {
-  from: string;
-  to: string;
-  reason?: string;
-}
-
-export interface BookingPolicyConfig {
-  slotMinutes: number;
-  minMinutes: number;
-  maxMinutes: number;
-  bands: Array<{ from: string; to: string; maxMinutes: number }>;
-  allowRunPastClosing: boolean;
-  horizonDays: number;
-  minNoticeMinutes: number;
-  maxOpenReservations: number;
-  maxHoursPerDay: number;
-  maxHoursPerWeek: number;
-  bufferMinutes: number;
-  cancelCutoffMinutes: number;
-  checkInGraceMinutes: number;
-}
-export type BookingPolicyOverride = Partial<BookingPolicyConfig>;
+// The shapes of opening hours and booking policy belong to the rules that interpret them.
+export type { Closure as ClosureConfig, WeeklyHours } from '../sites/opening-hours.rules.js';
+export type {
+  BookingPolicy as BookingPolicyConfig,
+  PolicyOverride as BookingPolicyOverride,
+} from '../reservations/booking.policy.js';
+import type { Closure as ClosureConfig, WeeklyHours } from '../sites/opening-hours.rules.js';
+import type {
+  BookingPolicy as BookingPolicyConfig,
+  PolicyOverride as BookingPolicyOverride,
+} from '../reservations/booking.policy.js';
 
 export interface MachineConfig {
   id: string;

@@ -88,8 +88,8 @@ describe('loadConfig', () => {
     [
       'min above max',
       (raw: RawConfig) => (raw.booking.default.minMinutes = 600),
-      'booking.default.minMinutes',
-      /larger than maxMinutes/,
+      'booking.default',
+      /minMinutes \(600\) is more than maxMinutes/,
     ],
   ])('fails fast on %s, naming the file and the key', (_, mutate, key, reason) => {
     const file = withFile(mutate);
@@ -98,6 +98,27 @@ describe('loadConfig', () => {
     expect(error.reason).toMatch(reason);
     expect(error.message).toContain(file);
     expect(error.message.split('\n')).toHaveLength(1);
+  });
+
+  it.each([
+    [
+      'closing before opening',
+      (raw: RawConfig) => (raw.sites[0].openingHours.tue = [['19:00', '10:00']]),
+      'sites[0].openingHours',
+    ],
+    [
+      'a slot that does not divide the day',
+      (raw: RawConfig) => (raw.booking.kinds.cnc = { slotMinutes: 7 }),
+      'booking.kinds.cnc',
+    ],
+    [
+      'a site band shorter than its minimum',
+      (raw: RawConfig) =>
+        (raw.sites[1].booking.kinds = { embroidery: { bands: [{ from: '16:00', to: '18:00', maxMinutes: 10 }] } }),
+      'sites[1].booking.kinds.embroidery',
+    ],
+  ])('refuses %s with the rule’s own reason', (_, mutate, key) => {
+    expect(errorOf(withFile(mutate)).key).toBe(key);
   });
 
   it('refuses a non-numeric PORT', () => {

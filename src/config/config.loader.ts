@@ -2,7 +2,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
 import { parse as parseYaml } from 'yaml';
-import type { AppConfig } from './app-config.js';
+import { resolvePolicy, validateBookingPolicy } from '../reservations/booking.policy.js';
+import { isValidTimeZone, validateSiteCalendar } from '../sites/opening-hours.rules.js';
+import { MACHINE_KINDS, type AppConfig } from './app-config.js';
 import { configSchema } from './config.schema.js';
 
 export const DEFAULT_CONFIG_FILE = 'config/default.yaml';
@@ -152,45 +154,48 @@ function checkConsistency(config: AppConfig, file: string): void {
       );
     }
   }
-  checkPolicy(config.booking.default, 'booking.default', file);
+  checkPolicies(config, file);
   const machineIds = new Set<string>();
   const siteIds = new Set<string>();
   config.sites.forEach((site, s) => {
     const at = `sites[${s}]`;
     if (siteIds.has(site.id)) throw new ConfigError(file, `${at}.id`, `duplicate site id '${site.id}'`);
     siteIds.add(site.id);
-    if (!isTimeZone(site.timeZone)) {
+    if (!isValidTimeZone(site.timeZone)) {
       throw new ConfigError(file, `${at}.timeZone`, `'${site.timeZone}' is not an IANA time zone (e.g. Europe/Paris)`);
     }
-    site.closures.forEach((closure, c) => {
-      if (closure.from > closure.to) throw new ConfigError(file, `${at}.closures[${c}]`, 'from is after to');
+    const calendar = validateSiteCalendar({
+      timeZone: site.timeZone,
+      weeklyHours: site.openingHours,
+      closures: site.closures,
     });
+    if (calendar) throw new ConfigError(file, `${at}.openingHours`, calendar);
     site.machines.forEach((machine, m) => {
       if (machineIds.has(machine.id)) {
-        throw new ConfigError(
-          file,
-          `${at}.machines[${m}].id`,
-          `duplicate machine id '${machine.id}' (machine ids are unique across the network)`,
-        );
+        const reason = `duplicate machine id '${machine.id}' (machine ids are unique across the network)`;
+        throw new ConfigError(file, `${at}.machines[${m}].id`, reason);
       }
       machineIds.add(machine.id);
     });
   });
 }
 
-function checkPolicy(policy: AppConfig['booking']['default'], key: string, file: string): void {
-  if (policy.minMinutes > policy.maxMinutes) {
-    throw new ConfigError(file, `${key}.minMinutes`, `is larger than maxMinutes (${policy.maxMinutes})`);
-  }
-}
-
-export function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return zone.includes('/') || zone === 'UTC';
-  } catch {
-    return false;
-  }
+/** Every policy a booking can end up with (network, kind, site, site kind) must make sense. */
+function checkPolicies(config: AppConfig, file: string): void {
+  const { default: network, kinds } = config.booking;
+  const check = (key: string, policy: ReturnType<typeof resolvePolicy>) => {
+    const reason = validateBookingPolicy(policy);
+    if (reason) throw new ConfigError(file, key, reason);
+  };
+  check('booking.default', network);
+  for (const kind of MACHINE_KINDS) check(`booking.kinds.${kind}`, resolvePolicy(network, kinds, undefined, kind));
+  config.sites.forEach((site, s) => {
+    if (!site.booking) return;
+    check(`sites[${s}].booking.default`, resolvePolicy(network, {}, { default: site.booking.default }, ''));
+    for (const kind of MACHINE_KINDS) {
+      check(`sites[${s}].booking.kinds.${kind}`, resolvePolicy(network, kinds, site.booking, kind));
+    }
+  });
 }
 
 function schemaError(file: string, error: ErrorObject | undefined): ConfigError {
