@@ -8,7 +8,7 @@ import { IssueBridgeDto, IssueKioskDto, LoginDto, RefreshDto } from './auth.dto.
 import { AuthService, type Session } from './auth.service.js';
 import type { DeviceCredential } from './device-credential.entity.js';
 import { DeviceCredentialsService } from './device-credentials.service.js';
-import type { Principal } from './principal.js';
+import { userIdOf, type Principal } from './principal.js';
 
 const sessionView = (session: Session) => ({
   accessToken: session.accessToken,
@@ -43,7 +43,7 @@ export class AuthController {
   @ApiBearerAuth()
   @Get('me')
   async me(@CurrentPrincipal() principal: Principal): Promise<UserView> {
-    return toUserView(await this.users.get(principal.kind === 'user' ? principal.userId : ''));
+    return toUserView(await this.users.get(userIdOf(principal)));
   }
 }
 
@@ -67,7 +67,7 @@ export class DevicesController {
 
   @Post('kiosks')
   async issueKiosk(@Body() body: IssueKioskDto, @CurrentPrincipal() principal: Principal) {
-    const { credential, secret } = await this.devices.issueKiosk(body.siteId, body.label, userId(principal));
+    const { credential, secret } = await this.devices.issueKiosk(body.siteId, body.label, userIdOf(principal));
     return { ...credentialView(credential), token: secret };
   }
 
@@ -77,7 +77,7 @@ export class DevicesController {
       body.bridgeId,
       body.machineIds,
       body.label,
-      userId(principal),
+      userIdOf(principal),
     );
     return { ...credentialView(credential), mqttUsername: credential.bridgeId, mqttPassword: secret };
   }
@@ -93,5 +93,3 @@ export class DevicesController {
     return credentialView(await this.devices.revoke(id));
   }
 }
-
-const userId = (principal: Principal) => (principal.kind === 'user' ? principal.userId : '');

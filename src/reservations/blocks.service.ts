@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, MoreThan, In, type Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
-import { canManageSite, type Principal } from '../auth/principal.js';
+import { canManageSite, userIdOf, type Principal } from '../auth/principal.js';
 import { Clock } from '../common/clock.js';
 import { NotFoundError } from '../common/domain-error.js';
 import { WriteLock } from '../database/write-lock.js';
@@ -60,7 +60,7 @@ export class BlocksService {
       : { machineIds, start: request.start!, end: request.end!, reason: request.reason };
     const invalid = validateBlockRule(rule);
     if (invalid) throw new BlockRefusedError(invalid, { field: request.weekly ? 'weekly' : 'end' });
-    const actorId = principal.kind === 'user' ? principal.userId : '';
+    const actorId = userIdOf(principal);
     const created = await this.writeLock.run(
       async (manager) => {
         const now = this.clock.now();
@@ -109,7 +109,7 @@ export class BlocksService {
     const cancelled = await this.writeLock.run(async (manager) => {
       const saved = await manager.getRepository(Block).save({ ...block, cancelledAt: this.clock.now() });
       await this.audit.record(manager, {
-        actorId: principal.kind === 'user' ? principal.userId : null,
+        actorId: userIdOf(principal),
         action: 'block.cancelled',
         subjectType: 'block',
         subjectId: blockId,

@@ -4,7 +4,7 @@ import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { Type } from 'class-transformer';
 import { AuditService } from '../audit/audit.service.js';
 import { AllowedFor, CurrentPrincipal, Public } from '../auth/auth.decorators.js';
-import { canManageSite, type Principal } from '../auth/principal.js';
+import { canManageSite, userIdOf, type Principal } from '../auth/principal.js';
 import { NotFoundError } from '../common/domain-error.js';
 import { CalendarService } from './calendar.service.js';
 
@@ -23,7 +23,7 @@ export class CalendarController {
   @ApiBearerAuth()
   @Get('me/calendar')
   async link(@CurrentPrincipal() principal: Principal) {
-    return { url: await this.calendars.feedUrl(principal.kind === 'user' ? principal.userId : '') };
+    return { url: await this.calendars.feedUrl(userIdOf(principal)) };
   }
 
   /** The secret in the URL is the credential: calendar apps cannot send a bearer token. */

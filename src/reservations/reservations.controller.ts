@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { IsIn, IsOptional } from 'class-validator';
 import { AllowedFor, CurrentPrincipal } from '../auth/auth.decorators.js';
-import { canManageSite, canReadSite, type Principal } from '../auth/principal.js';
+import { canManageSite, canReadSite, userIdOf, type Principal } from '../auth/principal.js';
 import { NotFoundError, ValidationFailedError } from '../common/domain-error.js';
 import { MACHINE_KINDS, type MachineKind } from '../config/app-config.js';
 import { AvailabilityService } from './availability.service.js';
@@ -20,7 +20,6 @@ import { ReservationsService } from './reservations.service.js';
 
 const DAY_MS = 86_400_000;
 const MAX_AVAILABILITY_DAYS = 31;
-const userIdOf = (principal: Principal) => (principal.kind === 'user' ? principal.userId : '');
 const iso = (ms: number) => new Date(ms).toISOString();
 
 class AvailabilityQuery extends RangeQuery {

@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { LessThan, MoreThan, type EntityManager, type FindOptionsWhere, type Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
-import { canManageSite, type Principal } from '../auth/principal.js';
+import { canManageSite, userIdOf, type Principal } from '../auth/principal.js';
 import { Clock } from '../common/clock.js';
 import { ForbiddenError, NotFoundError } from '../common/domain-error.js';
 import { WriteLock } from '../database/write-lock.js';
@@ -33,8 +33,6 @@ export interface BookingRequest {
   makerId?: string;
   overrideReason?: string;
 }
-
-const userIdOf = (principal: Principal): string => (principal.kind === 'user' ? principal.userId : '');
 
 @Injectable()
 export class ReservationsService {

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/co
 import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsISO8601, Matches } from 'class-validator';
 import { CurrentPrincipal } from '../auth/auth.decorators.js';
-import type { Principal } from '../auth/principal.js';
+import { userIdOf, type Principal } from '../auth/principal.js';
 import { MACHINE_KINDS, type MachineKind } from '../config/app-config.js';
 import { ZONED } from './reservation.dto.js';
 import type { WaitlistEntry } from './waitlist-entry.entity.js';
@@ -37,7 +37,6 @@ const view = (entry: WaitlistEntry) => ({
     : null,
   createdAt: iso(entry.createdAt),
 });
-const userIdOf = (principal: Principal) => (principal.kind === 'user' ? principal.userId : '');
 
 @ApiTags('waiting list')
 @ApiBearerAuth()

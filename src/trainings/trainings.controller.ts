@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post } from '@n
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsISO8601, IsOptional, Matches } from 'class-validator';
 import { AllowedFor, CurrentPrincipal } from '../auth/auth.decorators.js';
-import type { Principal } from '../auth/principal.js';
+import { userIdOf, type Principal } from '../auth/principal.js';
 import { NotFoundError } from '../common/domain-error.js';
 import { TrainingsService } from './trainings.service.js';
 import type { UserTraining } from './user-training.entity.js';
@@ -24,8 +24,6 @@ const view = (held: UserTraining) => ({
   expiresAt: held.expiresAt === null ? null : new Date(held.expiresAt).toISOString(),
 });
 
-const actor = (principal: Principal) => (principal.kind === 'user' ? principal.userId : '');
-
 @ApiTags('trainings')
 @ApiBearerAuth()
 @Controller('api/v1')
@@ -40,7 +38,7 @@ export class TrainingsController {
     @CurrentPrincipal() principal: Principal,
   ) {
     const expiresAt = body.expiresAt ? Date.parse(body.expiresAt) : null;
-    return view(await this.trainings.grant(userId, body.training, expiresAt, actor(principal)));
+    return view(await this.trainings.grant(userId, body.training, expiresAt, userIdOf(principal)));
   }
 
   @Delete('users/:userId/trainings/:training')
@@ -51,7 +49,7 @@ export class TrainingsController {
     @Param('training') training: string,
     @CurrentPrincipal() principal: Principal,
   ) {
-    await this.trainings.revoke(userId, training, actor(principal));
+    await this.trainings.revoke(userId, training, userIdOf(principal));
   }
 
   @Get('users/:userId/trainings')
@@ -64,6 +62,6 @@ export class TrainingsController {
 
   @Get('me/trainings')
   async mine(@CurrentPrincipal() principal: Principal) {
-    return (await this.trainings.heldBy(actor(principal))).map(view);
+    return (await this.trainings.heldBy(userIdOf(principal))).map(view);
   }
 }

@@ -2,7 +2,7 @@ import { Body, Controller, Get, Inject, Param, Patch, Post, Query } from '@nestj
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional, Matches } from 'class-validator';
 import { AllowedFor, CurrentPrincipal } from '../auth/auth.decorators.js';
-import type { Principal } from '../auth/principal.js';
+import { userIdOf, type Principal } from '../auth/principal.js';
 import { CreateUserDto, toUserView, UpdateUserDto, type UserView } from './user.dto.js';
 import { ROLES, type Role } from './user.entity.js';
 import { UsersService } from './users.service.js';
@@ -11,8 +11,6 @@ class ListUsersQuery {
   @IsOptional() @IsIn(ROLES) role?: Role;
   @IsOptional() @Matches(/^[a-z0-9][a-z0-9_-]{0,63}$/, { message: 'siteId must be a site id' }) siteId?: string;
 }
-
-const actorId = (principal: Principal) => (principal.kind === 'user' ? principal.userId : '');
 
 @ApiTags('users')
 @ApiBearerAuth()
@@ -42,11 +40,11 @@ export class UsersController {
     @Body() body: UpdateUserDto,
     @CurrentPrincipal() principal: Principal,
   ): Promise<UserView> {
-    return toUserView(await this.users.update(userId, body, actorId(principal)));
+    return toUserView(await this.users.update(userId, body, userIdOf(principal)));
   }
 
   @Post(':userId/deactivate')
   async deactivate(@Param('userId') userId: string, @CurrentPrincipal() principal: Principal): Promise<UserView> {
-    return toUserView(await this.users.deactivate(userId, actorId(principal)));
+    return toUserView(await this.users.deactivate(userId, userIdOf(principal)));
   }
 }
