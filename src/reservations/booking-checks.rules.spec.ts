@@ -1,54 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { DateTime } from 'luxon';
-import type { SiteCalendar } from '../sites/opening-hours.rules.js';
+import { at, booking, buildContext, buildPolicy, PARIS, saintOuen } from './booking.fixtures.js';
 import { maxMinutesForStart } from './booking-checks.rules.js';
-import { checkBooking, type BookingContext, type BookingPolicy, type PolicyOverride } from './booking.policy.js';
-
-const PARIS = 'Europe/Paris';
-const at = (local: string, zone = PARIS) => DateTime.fromISO(local, { zone }).toMillis();
-const booking = (from: string, to: string, zone = PARIS) => ({ start: at(from, zone), end: at(to, zone) });
-
-const buildPolicy = (overrides: PolicyOverride = {}): BookingPolicy => ({
-  slotMinutes: 30,
-  minMinutes: 30,
-  maxMinutes: 180,
-  bands: [],
-  allowRunPastClosing: false,
-  horizonDays: 14,
-  minNoticeMinutes: 60,
-  maxOpenReservations: 3,
-  maxHoursPerDay: 4,
-  maxHoursPerWeek: 10,
-  bufferMinutes: 0,
-  cancelCutoffMinutes: 120,
-  checkInGraceMinutes: 15,
-  ...overrides,
-});
-
-const saintOuen: SiteCalendar = {
-  timeZone: PARIS,
-  weeklyHours: {
-    mon: [['09:00', '18:00']],
-    tue: [['09:00', '18:00']],
-    wed: [['09:00', '18:00']],
-    thu: [['09:00', '18:00']],
-    fri: [['09:00', '18:00']],
-    sat: [['10:00', '17:00']],
-  },
-  closures: [{ from: '2026-12-24', to: '2026-12-26', reason: 'Christmas holidays' }],
-};
-
-/** Tuesday 24 Nov 2026, 10:00 in Saint-Ouen. */
-const buildContext = (overrides: Partial<BookingContext> = {}): BookingContext => ({
-  nowMs: at('2026-11-24T10:00'),
-  policy: buildPolicy(),
-  calendar: saintOuen,
-  machine: { id: 'prusa-1', kind: 'fdm_printer', adminStatus: 'active', requiredTraining: null },
-  makerTrainings: [],
-  makerReservations: [],
-  machineBusy: [],
-  ...overrides,
-});
+import { checkBooking, type BookingContext } from './booking.policy.js';
 
 const tomorrow = booking('2026-11-25T14:00', '2026-11-25T16:00');
 
