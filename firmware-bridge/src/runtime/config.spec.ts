@@ -74,8 +74,8 @@ describe('loadBridgeConfig', () => {
     ],
     [
       'an unknown adapter',
-      MINIMAL.replace('simulator-fdm', 'octoprint'),
-      'machines[0].adapter: must be one of simulator-fdm, simulator-embroidery',
+      MINIMAL.replace('simulator-fdm', 'prusalink'),
+      'machines[0].adapter: must be one of simulator-fdm, simulator-embroidery, octoprint, moonraker, bambu-lan, manual-embroidery',
     ],
     [
       'a machine listed twice',

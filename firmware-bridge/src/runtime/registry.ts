@@ -1,6 +1,10 @@
-// Adapter name → factory. Adding a protocol (moonraker, octoprint, bambu-lan) is one line here
+// Adapter name → factory. Adding a protocol is one line here
 // and one folder under adapters/. Kept apart from adapter.ts so adapters can import the
 // interface without an import cycle through the registry.
+import { bambuLanFactory } from '../adapters/bambu-lan/index.js';
+import { manualEmbroideryFactory } from '../adapters/manual-embroidery/index.js';
+import { moonrakerFactory } from '../adapters/moonraker/index.js';
+import { octoprintFactory } from '../adapters/octoprint/index.js';
 import { simulatorEmbroideryFactory } from '../adapters/simulator-embroidery/index.js';
 import { simulatorFdmFactory } from '../adapters/simulator-fdm/index.js';
 import type { AdapterFactory, MachineAdapter } from './adapter.js';
@@ -11,6 +15,10 @@ import type { Scheduler } from './scheduler.js';
 export const adapterRegistry: Readonly<Record<string, AdapterFactory>> = Object.freeze({
   [simulatorFdmFactory.name]: simulatorFdmFactory,
   [simulatorEmbroideryFactory.name]: simulatorEmbroideryFactory,
+  [octoprintFactory.name]: octoprintFactory,
+  [moonrakerFactory.name]: moonrakerFactory,
+  [bambuLanFactory.name]: bambuLanFactory,
+  [manualEmbroideryFactory.name]: manualEmbroideryFactory,
 });
 
 /** One adapter per configured machine, in config order. */
