@@ -12,10 +12,10 @@ describe('checkBooking accepts', () => {
 });
 
 describe('MACHINE_UNAVAILABLE', () => {
-  it.each([
+  it.each<['maintenance' | 'retired', string]>([
     ['maintenance', 'under maintenance'],
     ['retired', 'has been retired'],
-  ] as const)('refuses a machine in %s, even for staff', (adminStatus, text) => {
+  ])('refuses a machine in %s, even for staff', (adminStatus, text) => {
     const ctx = buildContext({ machine: { ...buildContext().machine, adminStatus } });
     for (const opts of [{}, { skipPolicy: true }]) {
       expect(checkBooking(tomorrow, ctx, opts)).toMatchObject({
