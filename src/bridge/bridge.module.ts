@@ -1,10 +1,17 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module.js';
+import { MachinesModule } from '../machines/machines.module.js';
+import { BridgeDirectory } from './bridge-directory.js';
+import { BridgeStatsController } from './bridge-stats.controller.js';
+import { IngestionService } from './ingestion.service.js';
+import { MachineCommandsController } from './machine-commands.controller.js';
+import { MachineCommandsService } from './machine-commands.service.js';
 import { MqttService } from './mqtt.service.js';
 
 @Module({
-  imports: [AuthModule],
-  providers: [MqttService],
-  exports: [MqttService],
+  imports: [AuthModule, MachinesModule],
+  controllers: [MachineCommandsController, BridgeStatsController],
+  providers: [MqttService, BridgeDirectory, IngestionService, MachineCommandsService],
+  exports: [MqttService, IngestionService],
 })
 export class BridgeModule {}

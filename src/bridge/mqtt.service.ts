@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { connect, type IClientPublishOptions, type MqttClient } from 'mqtt';
 import { Subject } from 'rxjs';
-import { createServiceEncoder, type ServiceEncoder } from '@fabrique/firmware-bridge';
+import { createServiceEncoder, type Command, type ServiceEncoder, type Subscription } from '@fabrique/firmware-bridge';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { randomSecret } from '../auth/secrets.js';
@@ -89,6 +89,22 @@ export class MqttService implements OnModuleInit, OnApplicationShutdown {
   async subscribe(filters: string[]): Promise<void> {
     if (!this.client) throw new Error('MQTT client not started');
     await this.client.subscribeAsync(filters, { qos: 1 });
+  }
+
+  /** Subscribes with each filter's own QoS (telemetry is QoS 0 by contract). */
+  async subscribeTo(subscriptions: readonly Subscription[]): Promise<void> {
+    if (!this.client) throw new Error('MQTT client not started');
+    await this.client.subscribeAsync(Object.fromEntries(subscriptions.map(({ filter, qos }) => [filter, { qos }])));
+  }
+
+  /**
+   * Publishes a command to the bridge serving `machineId` (QoS 1, never retained: a retained
+   * command would run again at every reconnect). The encoder validates it against the contract.
+   */
+  async sendCommand(bridgeId: string, machineId: string, command: Command): Promise<void> {
+    if (!this.encoder) throw new Error('MQTT client not started');
+    const encoded = this.encoder.command(bridgeId, machineId, command);
+    await this.publish(encoded.topic, Buffer.from(encoded.payload), { qos: encoded.qos, retain: false });
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -11,13 +11,17 @@ import {
   type MachineView,
 } from './machine.dto.js';
 import type { Machine } from './machine.entity.js';
+import { MachineLiveService } from './machine-live.service.js';
 import { MachinesService } from './machines.service.js';
 
 @ApiTags('machines')
 @ApiBearerAuth()
 @Controller('api/v1')
 export class MachinesController {
-  constructor(@Inject(MachinesService) private readonly machines: MachinesService) {}
+  constructor(
+    @Inject(MachinesService) private readonly machines: MachinesService,
+    @Inject(MachineLiveService) private readonly live: MachineLiveService,
+  ) {}
 
   @Get('sites/:siteId/machines')
   @AllowedFor('maker', 'staff', 'admin', 'kiosk')
@@ -61,7 +65,10 @@ export class MachinesController {
     @Body() body: SetAdminStatusDto,
     @CurrentPrincipal() principal: Principal,
   ): Promise<MachineView> {
-    return this.view(await this.machines.setAdminStatus(machineId, body, principal));
+    const machine = await this.machines.setAdminStatus(machineId, body, principal);
+    // `maintenance` outranks what bridges report: live state must show it now, not at the next reload.
+    this.live.adminStatusChanged(machine);
+    return this.view(machine);
   }
 
   @Get('machines/:machineId/maintenance-log')

@@ -1,5 +1,6 @@
 import { Foundation1763870400000 } from './1763870400000-foundation.js';
 import { Booking1763956800000 } from './1763956800000-booking.js';
+import { MachineLive1764043200000 } from './1764043200000-machine-live.js';
 
 /** In order. Listed by hand (not globbed) so the build and ESM loading stay predictable. */
-export const MIGRATIONS = [Foundation1763870400000, Booking1763956800000];
+export const MIGRATIONS = [Foundation1763870400000, Booking1763956800000, MachineLive1764043200000];
