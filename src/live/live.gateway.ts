@@ -1,0 +1,116 @@
+import { Inject, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import {
+  WebSocketGateway,
+  WebSocketServer,
+  type OnGatewayConnection,
+  type OnGatewayDisconnect,
+} from '@nestjs/websockets';
+import type { Namespace, Socket } from 'socket.io';
+import type { Subscription } from 'rxjs';
+import { AuthService } from '../auth/auth.service.js';
+import { DeviceCredentialsService } from '../auth/device-credentials.service.js';
+import { canManageSite, canReadSite, type Principal } from '../auth/principal.js';
+import { LiveService } from './live.service.js';
+
+type Audience = 'kiosk' | 'staff';
+
+/**
+ * A socket whose outgoing buffer holds this many packets is not keeping up (a frozen TV stick, a
+ * dead phone): it is dropped so it slows nobody else; it reconnects and gets a fresh snapshot.
+ */
+const MAX_BUFFERED_PACKETS = 50;
+
+interface Viewer {
+  socket: Socket;
+  siteId: string;
+  audience: Audience;
+}
+
+/**
+ * `/live`: kiosks (site token) and people (access token) receive a site's occupancy — a snapshot
+ * on join, then deltas with sequence numbers. It is read-only: the only message a client may send
+ * is `snapshot` (after a gap); anything else is answered with READ_ONLY and changes nothing.
+ */
+@WebSocketGateway({ namespace: '/live', cors: { origin: true } })
+export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger(LiveGateway.name);
+  private readonly viewers = new Map<string, Viewer>();
+  private subscription?: Subscription;
+
+  @WebSocketServer() server!: Namespace;
+
+  constructor(
+    @Inject(LiveService) private readonly live: LiveService,
+    @Inject(AuthService) private readonly auth: AuthService,
+    @Inject(DeviceCredentialsService) private readonly devices: DeviceCredentialsService,
+  ) {}
+
+  onModuleInit(): void {
+    this.subscription = this.live.updates$.subscribe((update) => {
+      for (const viewer of this.viewers.values()) {
+        if (viewer.siteId !== update.siteId) continue;
+        this.send(viewer, 'delta', viewer.audience === 'staff' ? update.staff : update.kiosk);
+      }
+    });
+  }
+
+  onModuleDestroy(): void {
+    this.subscription?.unsubscribe();
+  }
+
+  async handleConnection(socket: Socket): Promise<void> {
+    const { token, siteId } = (socket.handshake.auth ?? {}) as { token?: unknown; siteId?: unknown };
+    const principal = typeof token === 'string' ? await this.authenticate(token) : null;
+    if (!principal) return this.refuse(socket, 'UNAUTHENTICATED', 'Sign in, or pair this screen with a kiosk token.');
+    if (typeof siteId !== 'string' || !canReadSite(principal, siteId) || !this.live.snapshot(siteId, 'kiosk')) {
+      return this.refuse(socket, 'NOT_FOUND', `No site '${String(siteId)}' for this screen.`);
+    }
+    const viewer: Viewer = { socket, siteId, audience: canManageSite(principal, siteId) ? 'staff' : 'kiosk' };
+    this.viewers.set(socket.id, viewer);
+    socket.onAny((event: string) => {
+      if (event === 'snapshot') return this.sendSnapshot(viewer);
+      socket.emit('live-error', {
+        code: 'READ_ONLY',
+        message: 'This channel only shows occupancy; act through the API.',
+      });
+    });
+    this.sendSnapshot(viewer);
+  }
+
+  handleDisconnect(socket: Socket): void {
+    this.viewers.delete(socket.id);
+  }
+
+  get viewerCount(): number {
+    return this.viewers.size;
+  }
+
+  private sendSnapshot(viewer: Viewer): void {
+    const snapshot = this.live.snapshot(viewer.siteId, viewer.audience);
+    if (snapshot) this.send(viewer, 'snapshot', snapshot);
+  }
+
+  private send(viewer: Viewer, event: string, payload: unknown): void {
+    // engine.io keeps unsent packets in `writeBuffer` (not in its public types).
+    const buffered = (viewer.socket.conn as unknown as { writeBuffer?: unknown[] }).writeBuffer?.length ?? 0;
+    if (buffered > MAX_BUFFERED_PACKETS) {
+      this.logger.warn(`Dropping a ${viewer.audience} screen of ${viewer.siteId} that stopped reading`);
+      viewer.socket.disconnect(true);
+      return;
+    }
+    viewer.socket.emit(event, payload);
+  }
+
+  private refuse(socket: Socket, code: string, message: string): void {
+    socket.emit('live-error', { code, message });
+    socket.disconnect(true);
+  }
+
+  private async authenticate(token: string): Promise<Principal | null> {
+    if (token.startsWith('kiosk_')) {
+      const kiosk = await this.devices.verifyKioskToken(token);
+      return kiosk?.siteId ? { kind: 'kiosk', credentialId: kiosk.id, siteId: kiosk.siteId } : null;
+    }
+    return this.auth.principalFromAccessToken(token);
+  }
+}

@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module.js';
+import { MachinesModule } from '../machines/machines.module.js';
+import { ReservationsModule } from '../reservations/reservations.module.js';
+import { SitesModule } from '../sites/sites.module.js';
+import { UsersModule } from '../users/users.module.js';
+import { LiveGateway } from './live.gateway.js';
+import { LiveService } from './live.service.js';
+
+@Module({
+  imports: [AuthModule, SitesModule, MachinesModule, ReservationsModule, UsersModule],
+  providers: [LiveService, LiveGateway],
+  exports: [LiveService],
+})
+export class LiveModule {}

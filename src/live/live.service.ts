@@ -1,0 +1,268 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { auditTime, concatMap, from, groupBy, map, merge, mergeMap, Subject, type Subscription } from 'rxjs';
+import { Clock } from '../common/clock.js';
+import { MachineLiveEvents } from '../machines/machine-live-events.js';
+import { MachineLiveService, type MachineLive } from '../machines/machine-live.service.js';
+import { MachinesService } from '../machines/machines.service.js';
+import { AvailabilityService } from '../reservations/availability.service.js';
+import { BookingEvents } from '../reservations/reservation-events.js';
+import type { Reservation } from '../reservations/reservation.entity.js';
+import { ReservationsService } from '../reservations/reservations.service.js';
+import { SitesService } from '../sites/sites.service.js';
+import { UsersService } from '../users/users.service.js';
+import {
+  kioskKind,
+  kioskMachine,
+  type KioskKind,
+  type KioskMachine,
+  type LiveSnapshot,
+  type StaffMachine,
+} from './live.views.js';
+import { kindSummaries, machineOccupancy, type LiveFacts } from './occupancy.rules.js';
+
+const MINUTE_MS = 60_000;
+const HOUR_MS = 60 * MINUTE_MS;
+/** A booking starting this soon makes a free machine "reserved soon" on the screens. */
+const SOON_MS = 30 * MINUTE_MS;
+/** How far ahead screens look for the next free time. */
+const LOOKAHEAD_MS = 7 * 24 * HOUR_MS;
+/** Bursts of events (a telemetry storm, a block over ten machines) become one update. */
+const COALESCE_MS = 100;
+
+export interface SiteUpdate {
+  siteId: string;
+  kiosk: LiveSnapshot<KioskMachine>;
+  staff: LiveSnapshot<StaffMachine>;
+}
+
+interface SiteLive {
+  seq: number;
+  at: number;
+  timeZone: string;
+  machines: Map<string, { staff: StaffMachine; key: string }>;
+  kinds: KioskKind[];
+}
+
+/**
+ * Per-site occupancy, kept in memory and recomputed when a machine, a booking or a block changes
+ * and at every minute boundary — never per client. Each change gets the next sequence number, so
+ * a screen that misses one asks for a fresh snapshot.
+ */
+@Injectable()
+export class LiveService implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(LiveService.name);
+  private readonly state = new Map<string, SiteLive>();
+  private readonly dirty$ = new Subject<string>();
+  readonly updates$ = new Subject<SiteUpdate>();
+  private subscription?: Subscription;
+  private minuteTimer?: NodeJS.Timeout;
+
+  constructor(
+    @Inject(SitesService) private readonly sites: SitesService,
+    @Inject(MachinesService) private readonly machines: MachinesService,
+    @Inject(MachineLiveService) private readonly machineLive: MachineLiveService,
+    @Inject(MachineLiveEvents) private readonly machineEvents: MachineLiveEvents,
+    @Inject(BookingEvents) private readonly bookingEvents: BookingEvents,
+    @Inject(ReservationsService) private readonly reservations: ReservationsService,
+    @Inject(AvailabilityService) private readonly availability: AvailabilityService,
+    @Inject(UsersService) private readonly users: UsersService,
+    @Inject(Clock) private readonly clock: Clock,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    for (const site of await this.sites.list()) await this.recompute(site.id);
+    this.subscription = merge(this.bookingEvents.events$, this.machineEvents.events$)
+      .pipe(map((event) => event.siteId))
+      .subscribe(this.dirty$);
+    this.subscription.add(
+      this.dirty$
+        .pipe(
+          groupBy((siteId) => siteId),
+          mergeMap((site$) =>
+            site$.pipe(
+              auditTime(COALESCE_MS),
+              concatMap((siteId) => from(this.recomputeSafely(siteId))),
+            ),
+          ),
+        )
+        .subscribe(),
+    );
+    this.scheduleMinuteTick();
+  }
+
+  onModuleDestroy(): void {
+    clearTimeout(this.minuteTimer);
+    this.subscription?.unsubscribe();
+    this.updates$.complete();
+  }
+
+  /** The current picture of a site for one audience; null for an unknown site. */
+  snapshot(
+    siteId: string,
+    audience: 'kiosk' | 'staff',
+  ): LiveSnapshot<KioskMachine> | LiveSnapshot<StaffMachine> | null {
+    const site = this.state.get(siteId);
+    if (!site) return null;
+    const staff = [...site.machines.values()].map((entry) => entry.staff);
+    return this.frame(siteId, site, audience === 'staff' ? staff : staff.map(stripToKiosk));
+  }
+
+  /** Marks a site for recomputation (coalesced). */
+  touch(siteId: string): void {
+    this.dirty$.next(siteId);
+  }
+
+  private scheduleMinuteTick(): void {
+    // Minute boundaries of the real clock: "frees up at 14:00" must turn into "free" at 14:00.
+    const wait = MINUTE_MS - (Date.now() % MINUTE_MS);
+    this.minuteTimer = setTimeout(() => {
+      for (const siteId of this.state.keys()) this.dirty$.next(siteId);
+      this.scheduleMinuteTick();
+    }, wait);
+    this.minuteTimer.unref();
+  }
+
+  private async recomputeSafely(siteId: string): Promise<void> {
+    try {
+      await this.recompute(siteId);
+    } catch (error) {
+      this.logger.error(
+        `Occupancy of ${siteId} could not be recomputed: ${(error as Error).message}`,
+        (error as Error).stack,
+      );
+    }
+  }
+
+  async recompute(siteId: string): Promise<void> {
+    const now = this.clock.now();
+    const site = await this.sites.get(siteId);
+    const machines = await this.machines.listBySite(siteId);
+    const [booked, availability] = await Promise.all([
+      this.reservations.listForSite(siteId, { start: now - 12 * HOUR_MS, end: now + LOOKAHEAD_MS }),
+      this.availability.forSite(siteId, { start: now, end: now + LOOKAHEAD_MS }),
+    ]);
+    const active = booked.filter((r) => r.status === 'active' && r.end > now);
+    const freeByMachine = new Map(availability.map((a) => [a.machineId, a.free]));
+    const names = await this.makerNames(active);
+    const previous = this.state.get(siteId);
+    const next: SiteLive = {
+      seq: previous?.seq ?? 0,
+      at: now,
+      timeZone: site.timeZone,
+      machines: new Map(),
+      kinds: [],
+    };
+    const changed: StaffMachine[] = [];
+    const occupancies = machines.map((machine) => {
+      const mine = active.filter((r) => r.machineId === machine.id);
+      const live = this.machineLive.get(machine.id);
+      const occupancy = machineOccupancy(
+        {
+          machineId: machine.id,
+          machineName: machine.name,
+          kind: machine.kind,
+          adminStatus: machine.adminStatus,
+          live: liveFacts(live),
+          reservations: mine.map((r) => ({ start: r.start, end: r.end, checkedIn: r.checkedInAt !== null })),
+          free: freeByMachine.get(machine.id) ?? [],
+        },
+        now,
+        SOON_MS,
+      );
+      const staff = staffMachine(kioskMachine(occupancy), live, mine, names, now);
+      const key = JSON.stringify(staff);
+      next.machines.set(machine.id, { staff, key });
+      if (previous?.machines.get(machine.id)?.key !== key) changed.push(staff);
+      return occupancy;
+    });
+    next.kinds = kindSummaries(occupancies).map(kioskKind);
+    const kindsChanged = JSON.stringify(next.kinds) !== JSON.stringify(previous?.kinds);
+    if (previous && changed.length === 0 && !kindsChanged) return;
+    next.seq += 1;
+    this.state.set(siteId, next);
+    this.updates$.next({
+      siteId,
+      staff: this.frame(siteId, next, changed),
+      kiosk: this.frame(siteId, next, changed.map(stripToKiosk)),
+    });
+  }
+
+  private frame<M>(siteId: string, site: SiteLive, machines: M[]): LiveSnapshot<M> {
+    return {
+      siteId,
+      seq: site.seq,
+      at: new Date(site.at).toISOString(),
+      timeZone: site.timeZone,
+      machines,
+      kinds: site.kinds,
+    };
+  }
+
+  private async makerNames(reservations: Reservation[]): Promise<Map<string, string>> {
+    const ids = [...new Set(reservations.map((r) => r.makerId))];
+    const users = await Promise.all(ids.map((id) => this.users.get(id).catch(() => null)));
+    return new Map(users.filter((u) => u !== null).map((u) => [u.id, u.displayName]));
+  }
+}
+
+/** A machine no bridge ever reported is used and booked by hand: only bookings say if it is free. */
+function liveFacts(live: MachineLive | null): LiveFacts | null {
+  if (!live || (live.bridge === null && live.snapshot === null)) return null;
+  const snapshot = live.snapshot;
+  return {
+    connected: live.link !== 'offline' && live.bridge?.online !== false,
+    state: live.state,
+    pauseReason: snapshot?.pauseReason ?? null,
+    progressPct: snapshot?.job?.progressPct ?? null,
+    remainingS: snapshot?.job?.remainingS ?? null,
+    interventions: (snapshot?.interventions ?? []).filter((i) => i.blocking).map((i) => i.kind),
+  };
+}
+
+function staffMachine(
+  kiosk: KioskMachine,
+  live: MachineLive | null,
+  reservations: Reservation[],
+  names: Map<string, string>,
+  now: number,
+): StaffMachine {
+  const iso = (ms: number) => new Date(ms).toISOString();
+  const current = reservations.find((r) => r.start <= now && now < r.end);
+  const next = reservations.find((r) => r.start > now);
+  return {
+    ...kiosk,
+    liveState: live?.state ?? null,
+    current: current
+      ? {
+          reservationId: current.id,
+          makerId: current.makerId,
+          makerName: names.get(current.makerId) ?? '',
+          start: iso(current.start),
+          end: iso(current.end),
+          checkedIn: current.checkedInAt !== null,
+        }
+      : null,
+    next: next
+      ? {
+          reservationId: next.id,
+          makerId: next.makerId,
+          makerName: names.get(next.makerId) ?? '',
+          start: iso(next.start),
+          end: iso(next.end),
+        }
+      : null,
+    interventions: (live?.snapshot?.interventions ?? []).map((i) => ({
+      id: i.id,
+      kind: i.kind,
+      severity: i.severity,
+      message: i.message,
+      actions: [...i.actions],
+    })),
+  };
+}
+
+/** The kiosk's allow-list applied to a staff entry (see KioskMachine). */
+function stripToKiosk(machine: StaffMachine): KioskMachine {
+  const { machineId, machineName, kind, status, busyUntil, nextFreeAt, progressPct, attention } = machine;
+  return { machineId, machineName, kind, status, busyUntil, nextFreeAt, progressPct, attention: [...attention] };
+}

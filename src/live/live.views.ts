@@ -1,0 +1,69 @@
+import type { KindSummary, MachineOccupancy, OccupancyStatus } from './occupancy.rules.js';
+
+/**
+ * What a lobby screen receives. Built field by field from an allow-list, so nothing about a person
+ * (a name, an account id, an email, a note) can reach a kiosk, whatever the occupancy grows into.
+ */
+export interface KioskMachine {
+  machineId: string;
+  machineName: string;
+  kind: string;
+  status: OccupancyStatus;
+  busyUntil: string | null;
+  nextFreeAt: string | null;
+  progressPct: number | null;
+  attention: string[];
+}
+
+export interface KioskKind {
+  kind: string;
+  total: number;
+  freeNow: number;
+  nextFreeAt: string | null;
+}
+
+/** Staff also see who is on the machine and what it reported. */
+export interface StaffMachine extends KioskMachine {
+  liveState: string | null;
+  current: {
+    reservationId: string;
+    makerId: string;
+    makerName: string;
+    start: string;
+    end: string;
+    checkedIn: boolean;
+  } | null;
+  next: { reservationId: string; makerId: string; makerName: string; start: string; end: string } | null;
+  interventions: Array<{ id: string; kind: string; severity: string; message: string; actions: string[] }>;
+}
+
+export interface LiveSnapshot<M> {
+  siteId: string;
+  seq: number;
+  at: string;
+  timeZone: string;
+  machines: M[];
+  kinds: KioskKind[];
+}
+
+/** Only the machines that changed since `seq - 1`, with the kinds summary that goes with them. */
+export type LiveDelta<M> = LiveSnapshot<M>;
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+export function kioskMachine(machine: MachineOccupancy): KioskMachine {
+  return {
+    machineId: machine.machineId,
+    machineName: machine.machineName,
+    kind: machine.kind,
+    status: machine.status,
+    busyUntil: iso(machine.busyUntil),
+    nextFreeAt: iso(machine.nextFreeAt),
+    progressPct: machine.progressPct,
+    attention: [...machine.attention],
+  };
+}
+
+export function kioskKind(kind: KindSummary): KioskKind {
+  return { kind: kind.kind, total: kind.total, freeNow: kind.freeNow, nextFreeAt: iso(kind.nextFreeAt) };
+}
