@@ -48,7 +48,7 @@ export class DeviceCredentialsService {
     bridgeId: string,
     machineIds: string[],
     label: string,
-    issuedBy: string,
+    issuedBy: string | null,
   ): Promise<IssuedCredential> {
     for (const machineId of machineIds) await this.machines.get(machineId);
     const secret = randomSecret();
@@ -105,7 +105,7 @@ export class DeviceCredentialsService {
     repository: Repository<DeviceCredential>,
     values: Pick<DeviceCredential, 'kind' | 'label' | 'siteId' | 'bridgeId' | 'machineIds'> & {
       secret: string;
-      issuedBy: string;
+      issuedBy: string | null;
     },
   ): Promise<DeviceCredential> {
     const { secret, issuedBy, ...rest } = values;

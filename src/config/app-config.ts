@@ -67,4 +67,6 @@ export interface AppConfig {
   machineKinds: Partial<Record<MachineKind, { training?: string }>>;
   booking: { default: BookingPolicyConfig; kinds: Record<string, BookingPolicyOverride> };
   sites: SiteConfig[];
+  /** A new installation shows simulated machines until real bridges are connected. */
+  demo: { simulatedBridges: boolean; warp: number };
 }

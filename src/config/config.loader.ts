@@ -111,6 +111,7 @@ function toAppConfig(raw: RawConfig, env: NodeJS.ProcessEnv, file: string): AppC
     trainings: raw.trainings ?? [],
     machineKinds: raw.machineKinds ?? {},
     booking: { default: raw.booking.default, kinds: raw.booking.kinds ?? {} },
+    demo: { simulatedBridges: raw.demo?.simulatedBridges ?? false, warp: raw.demo?.warp ?? 1 },
     sites: raw.sites.map((site: RawConfig) => ({
       ...site,
       closures: site.closures ?? [],

@@ -134,6 +134,14 @@ export const configSchema = {
       required: ['default'],
       properties: { default: policy, kinds: policyByKind },
     },
+    demo: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        simulatedBridges: { type: 'boolean' },
+        warp: { type: 'number', minimum: 0.01, maximum: 1000 },
+      },
+    },
     sites: {
       type: 'array',
       minItems: 1,

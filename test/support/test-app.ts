@@ -54,6 +54,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       raw.data.dir = dataDir;
       raw.mqtt.embedded = { host: '127.0.0.1', port: 0 };
       raw.mqtt.topicPrefix = `fabrique-test/${unique}`;
+      // Suites start the bridges they need; the demo's simulated ones would only add noise.
+      raw.demo = { simulatedBridges: false };
       if (schema) raw.database.schema = schema;
       options.configure?.(raw);
     },
