@@ -6,8 +6,11 @@ import { ClockModule } from './common/clock.module.js';
 import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
+import { DemoModule } from './demo/demo.module.js';
 import { HealthModule } from './health/health.module.js';
+import { LiveModule } from './live/live.module.js';
 import { MachinesModule } from './machines/machines.module.js';
+import { PagesModule } from './pages/pages.module.js';
 import { ReservationsModule } from './reservations/reservations.module.js';
 import { TrainingsModule } from './trainings/trainings.module.js';
 import { SitesModule } from './sites/sites.module.js';
@@ -37,6 +40,9 @@ export class AppModule {
         ReservationsModule,
         BridgeModule,
         HealthModule,
+        LiveModule,
+        DemoModule,
+        PagesModule,
       ],
     };
   }

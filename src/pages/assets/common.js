@@ -1,0 +1,526 @@
+/*
+ * Shared by the lobby kiosk and the staff board. Plain ES2017, no build step, no framework: it must
+ * run as served on an old Android TV stick browser. Everything the pages show goes through the
+ * dictionaries (i18n/*.json) and is written with textContent, never as HTML.
+ */
+/* global window, document, location, localStorage, sessionStorage, fetch, io, setTimeout, clearTimeout, setInterval */
+(function () {
+  'use strict';
+
+  var F = (window.Fabrique = {});
+  var config = (F.config = JSON.parse(document.getElementById('page-config').textContent));
+  var RTL = { ar: true, fa: true, he: true, ur: true };
+  var SVG = 'http://www.w3.org/2000/svg';
+  var XLINK = 'http://www.w3.org/1999/xlink';
+
+  // The service's clock, not the screen's: a TV stick that lost its time still shows the right hour.
+  var skew = Date.parse(config.serverNow) - Date.now();
+  F.now = function () {
+    return Date.now() + skew;
+  };
+
+  /* ---------- storage that never throws (private mode, full disk, disabled storage) ---------- */
+
+  /** Runs `action`; if it throws, answers `fallback` (called with the error when a function). */
+  F.attempt = function (action, fallback) {
+    try {
+      return action();
+    } catch (error) {
+      return typeof fallback === 'function' ? fallback(error) : fallback;
+    }
+  };
+
+  function safeStorage(area) {
+    return {
+      get: function (key) {
+        return F.attempt(function () {
+          return area.getItem(key);
+        }, null);
+      },
+      // Without storage the page still works; it just forgets on reload.
+      set: function (key, value) {
+        F.attempt(function () {
+          area.setItem(key, value);
+        });
+      },
+      remove: function (key) {
+        F.attempt(function () {
+          area.removeItem(key);
+        });
+      },
+    };
+  }
+  // Merely reading `localStorage` throws where storage is disabled.
+  F.local = safeStorage(
+    F.attempt(function () {
+      return localStorage;
+    }, null),
+  );
+  F.session = safeStorage(
+    F.attempt(function () {
+      return sessionStorage;
+    }, null),
+  );
+
+  F.query = function (name) {
+    var match = new RegExp('[?&]' + name + '=([^&#]*)').exec(location.search);
+    return match ? decodeURIComponent(match[1]) : null;
+  };
+
+  /* ---------- words ---------- */
+
+  var dictionaries = {};
+  var plurals = {};
+  F.lang = config.languages[0];
+  F.locale = F.lang;
+
+  F.loadDictionaries = function (languages) {
+    return Promise.all(
+      languages.map(function (lang) {
+        if (dictionaries[lang]) return dictionaries[lang];
+        var url = config.assets + 'i18n/' + lang + '.json?v=' + (config.dictionaries[lang] || '');
+        return fetch(url)
+          .then(function (response) {
+            if (!response.ok) throw new Error('dictionary ' + lang + ': ' + response.status);
+            return response.json();
+          })
+          .then(function (words) {
+            dictionaries[lang] = words;
+          });
+      }),
+    );
+  };
+
+  F.hasDictionary = function (lang) {
+    return !!dictionaries[lang];
+  };
+
+  F.languageName = function (lang) {
+    return (dictionaries[lang] && dictionaries[lang]['meta.name']) || lang;
+  };
+
+  function pluralCategory(n) {
+    if (!Intl.PluralRules) return n === 1 ? 'one' : 'other';
+    if (!plurals[F.lang]) plurals[F.lang] = new Intl.PluralRules(F.lang);
+    return plurals[F.lang].select(n);
+  }
+
+  /** `t('kind.freeNow', {n: 2})`: a plain sentence in the current language, English if missing. */
+  F.t = function (key, vars) {
+    var words = dictionaries[F.lang] || {};
+    var entry = words[key];
+    if (entry === undefined && dictionaries.en) entry = dictionaries.en[key];
+    if (entry === undefined) return key;
+    if (typeof entry === 'object') {
+      var category = pluralCategory(vars && typeof vars.n === 'number' ? vars.n : 0);
+      entry = entry[category] !== undefined ? entry[category] : entry.other;
+    }
+    return entry.replace(/\{(\w+)\}/g, function (whole, name) {
+      return vars && vars[name] !== undefined && vars[name] !== null ? String(vars[name]) : whole;
+    });
+  };
+
+  F.isRtl = function (lang) {
+    return !!RTL[lang];
+  };
+
+  var languageListeners = [];
+  F.onLanguage = function (listener) {
+    languageListeners.push(listener);
+  };
+
+  F.setLanguage = function (lang) {
+    if (!dictionaries[lang]) return;
+    F.lang = lang;
+    F.locale = dictionaries[lang]['meta.locale'] || lang;
+    document.documentElement.lang = lang;
+    document.documentElement.dir = F.isRtl(lang) ? 'rtl' : 'ltr';
+    formats = {};
+    F.translateStatic(document);
+    languageListeners.forEach(function (listener) {
+      listener(lang);
+    });
+  };
+
+  /** `data-i18n="key"` sets the text; `data-i18n-attr="aria-label:key;title:key"` sets attributes. */
+  F.translateStatic = function (root) {
+    var nodes = root.querySelectorAll('[data-i18n]');
+    for (var i = 0; i < nodes.length; i++) nodes[i].textContent = F.t(nodes[i].getAttribute('data-i18n'));
+    var withAttributes = root.querySelectorAll('[data-i18n-attr]');
+    for (var j = 0; j < withAttributes.length; j++) {
+      withAttributes[j]
+        .getAttribute('data-i18n-attr')
+        .split(';')
+        .forEach(function (pair) {
+          var parts = pair.split(':');
+          withAttributes[j].setAttribute(parts[0], F.t(parts[1]));
+        });
+    }
+  };
+
+  /* ---------- time, always in the site's zone ---------- */
+
+  F.timeZone = config.timeZone;
+  var formats = {};
+
+  function format(name, locale, options) {
+    if (!formats[name]) {
+      options.timeZone = F.timeZone;
+      formats[name] = new Intl.DateTimeFormat(locale, options);
+    }
+    return formats[name];
+  }
+
+  F.setTimeZone = function (timeZone) {
+    if (timeZone && timeZone !== F.timeZone) {
+      F.timeZone = timeZone;
+      formats = {};
+    }
+  };
+
+  /** `{date: '2026-11-23', time: '14:05'}` as the site's clock shows that instant (24 h). */
+  F.zoned = function (ms) {
+    var parts = {};
+    var fmt = format('parts', 'en-GB', {
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hour12: false,
+    });
+    fmt.formatToParts(new Date(ms)).forEach(function (part) {
+      parts[part.type] = part.value;
+    });
+    // Some engines write midnight as 24:00 with hour12: false.
+    var hour = parts.hour === '24' ? '00' : parts.hour;
+    return { date: parts.year + '-' + parts.month + '-' + parts.day, time: hour + ':' + parts.minute };
+  };
+
+  F.today = function () {
+    return F.zoned(F.now()).date;
+  };
+
+  /** `14:05`, or `Tue 14:05` when it is not today at the site. */
+  F.time = function (value) {
+    if (value === null || value === undefined) return '';
+    var ms = typeof value === 'number' ? value : Date.parse(value);
+    var zoned = F.zoned(ms);
+    if (zoned.date === F.today()) return zoned.time;
+    var day = format('weekday', F.locale, { weekday: 'short' }).format(new Date(ms));
+    if (Math.abs(ms - F.now()) > 6 * 86400000) {
+      day = format('dayMonth', F.locale, { day: 'numeric', month: 'short' }).format(new Date(ms));
+    }
+    return F.t('time.dayAt', { day: day, time: zoned.time });
+  };
+
+  /** `14:00–16:00`, kept left to right inside Arabic sentences (isolated, or it reads 16:00–14:00). */
+  F.range = function (start, end) {
+    var from = typeof start === 'string' && start.indexOf('T') < 0 ? start : F.time(start);
+    var to = typeof end === 'string' && end.indexOf('T') < 0 ? end : F.time(end);
+    return '\u2066' + from + '–' + to + '\u2069';
+  };
+
+  /** Later than the coming minute: "free at 10:00" when it is 10:00 says nothing useful. */
+  F.isFuture = function (value) {
+    return !!value && Date.parse(value) > F.now() + 60000;
+  };
+
+  F.longDate = function (ms) {
+    return format('long', F.locale, { weekday: 'long', day: 'numeric', month: 'long' }).format(new Date(ms));
+  };
+
+  F.percent = function (value) {
+    return new Intl.NumberFormat(F.locale, { style: 'percent', maximumFractionDigits: 0 }).format(value / 100);
+  };
+
+  /** Keeps `<time>` elements showing the site's hour and date, checked every second. */
+  F.startClock = function (timeNode, dateNode) {
+    function tick() {
+      var now = F.now();
+      var zoned = F.zoned(now);
+      if (timeNode.textContent !== zoned.time) timeNode.textContent = zoned.time;
+      timeNode.setAttribute('datetime', new Date(now).toISOString());
+      if (dateNode) {
+        var date = F.longDate(now);
+        if (dateNode.textContent !== date) dateNode.textContent = date;
+      }
+    }
+    tick();
+    setInterval(tick, 1000);
+    F.onLanguage(tick);
+  };
+
+  /* ---------- DOM ---------- */
+
+  /** `el('p', {className: 'x', text: 'y', onclick: fn, 'aria-label': 'z'}, [children])` */
+  F.el = function (tag, attributes, children) {
+    var node = document.createElement(tag);
+    var attrs = attributes || {};
+    Object.keys(attrs).forEach(function (name) {
+      var value = attrs[name];
+      if (value === null || value === undefined || value === false) return;
+      if (name === 'text') node.textContent = value;
+      else if (name === 'className') node.className = value;
+      else if (name.indexOf('on') === 0) node.addEventListener(name.slice(2), value);
+      else node.setAttribute(name, value === true ? '' : String(value));
+    });
+    (children || []).forEach(function (child) {
+      if (child === null || child === undefined || child === false) return;
+      node.appendChild(typeof child === 'string' ? document.createTextNode(child) : child);
+    });
+    return node;
+  };
+
+  /** An icon from the page's inline sprite; decorative, the text next to it says the same. */
+  F.icon = function (name, className) {
+    var svg = document.createElementNS(SVG, 'svg');
+    svg.setAttribute('class', 'icon' + (className ? ' ' + className : ''));
+    svg.setAttribute('aria-hidden', 'true');
+    svg.setAttribute('focusable', 'false');
+    var use = document.createElementNS(SVG, 'use');
+    use.setAttributeNS(XLINK, 'xlink:href', '#i-' + name);
+    svg.appendChild(use);
+    return svg;
+  };
+
+  /** A name inside a sentence, isolated so a Latin name does not scramble an Arabic one (FSI…PDI). */
+  F.isolate = function (text) {
+    return '\u2068' + text + '\u2069';
+  };
+
+  /** A name typed by people (machine, maker) isolated from the sentence's direction. */
+  F.bdi = function (text) {
+    return F.el('bdi', { text: text });
+  };
+
+  F.STATUS_ICON = {
+    free: 'free',
+    in_use: 'in-use',
+    reserved_soon: 'soon',
+    needs_attention: 'attention',
+    offline: 'offline',
+    maintenance: 'maintenance',
+  };
+
+  /** State as text, icon and colour together: never colour alone. */
+  F.statusBadge = function (status) {
+    return F.el('span', { className: 'badge s-' + status, 'data-status': status }, [
+      F.icon(F.STATUS_ICON[status] || 'attention'),
+      F.el('span', { text: F.t('status.' + status) }),
+    ]);
+  };
+
+  F.progress = function (pct, label) {
+    var bar = F.el('div', {
+      className: 'progress-bar',
+      role: 'progressbar',
+      'aria-valuemin': 0,
+      'aria-valuemax': 100,
+      'aria-valuenow': Math.round(pct),
+      'aria-label': label,
+    });
+    var fill = F.el('div', { className: 'progress-fill' });
+    fill.style.width = Math.max(0, Math.min(100, pct)) + '%';
+    bar.appendChild(fill);
+    return F.el('div', { className: 'progress' }, [bar, F.el('span', { className: 'progress-text', text: F.percent(pct) })]);
+  };
+
+  F.attentionText = function (word) {
+    var key = 'attention.' + word;
+    var text = F.t(key);
+    return text === key ? F.t('attention.other') : text;
+  };
+
+  /**
+   * Updates a list in place: a child whose signature did not change is kept as is (and keeps
+   * focus, for keyboard users), a changed one is replaced and the focus moves to its
+   * counterpart (same `data-focus`) in the new node.
+   * entries: [{key, sig, render: () => Node}]
+   */
+  F.patch = function (container, entries) {
+    var active = document.activeElement;
+    var focusKey = null;
+    var focusName = null;
+    if (active && active !== document.body && container.contains(active)) {
+      focusName = active.getAttribute('data-focus');
+      var holder = active;
+      while (holder && holder.parentNode !== container) holder = holder.parentNode;
+      focusKey = holder ? holder.getAttribute('data-key') : null;
+    }
+    var existing = {};
+    for (var i = 0; i < container.children.length; i++) {
+      existing[container.children[i].getAttribute('data-key')] = container.children[i];
+    }
+    entries.forEach(function (entry, index) {
+      var node = existing[entry.key];
+      if (!node || node.fabriqueSig !== entry.sig) {
+        var fresh = entry.render();
+        fresh.setAttribute('data-key', entry.key);
+        fresh.fabriqueSig = entry.sig;
+        if (node) container.replaceChild(fresh, node);
+        node = fresh;
+      }
+      delete existing[entry.key];
+      if (container.children[index] !== node) container.insertBefore(node, container.children[index] || null);
+    });
+    Object.keys(existing).forEach(function (key) {
+      container.removeChild(existing[key]);
+    });
+    if (focusKey !== null && focusName && !container.contains(active)) {
+      var again = container.querySelector('[data-key="' + focusKey + '"] [data-focus="' + focusName + '"]');
+      if (again) again.focus();
+    }
+  };
+
+  /* ---------- HTTP ---------- */
+
+  F.api = function (method, path, body, token) {
+    var headers = { Accept: 'application/json' };
+    if (body) headers['Content-Type'] = 'application/json';
+    if (token) headers.Authorization = 'Bearer ' + token;
+    return fetch(path, {
+      method: method,
+      headers: headers,
+      body: body ? JSON.stringify(body) : undefined,
+      credentials: 'omit',
+      cache: 'no-store',
+    }).then(function (response) {
+      return response.text().then(function (text) {
+        var data = F.attempt(function () {
+          return text ? JSON.parse(text) : null;
+        }, null);
+        return { status: response.status, body: data, retryAfter: Number(response.headers.get('Retry-After')) || 0 };
+      });
+    });
+  };
+
+  /* ---------- the live socket ---------- */
+
+  /** How long after a (re)connection the join snapshot may take before the page asks for one. */
+  var SNAPSHOT_WAIT_MS = 2000;
+
+  /**
+   * Connects to `/live` and keeps `view` = {seq, at, timeZone, machines: {id: machine}, kinds}
+   * up to date. Deltas apply only in sequence: a gap (missed delta, restarted service) asks for a
+   * fresh snapshot. Socket.IO reconnects by itself after a drop; the server's join snapshot then
+   * refreshes everything (and the page asks for one if it does not come).
+   * options: {token(): string, onView(view), onOnline(boolean), onRefused({code, message})}
+   */
+  F.live = function (options) {
+    var view = null;
+    var awaiting = null;
+    var refused = false;
+    var socket = io('/live', {
+      auth: function (callback) {
+        callback({ token: options.token(), siteId: config.siteId });
+      },
+      reconnectionDelay: 1000,
+      reconnectionDelayMax: 5000,
+    });
+
+    function requestSnapshot() {
+      if (awaiting) return;
+      socket.emit('snapshot');
+      awaiting = setTimeout(function () {
+        awaiting = null;
+      }, SNAPSHOT_WAIT_MS);
+    }
+
+    function expectSnapshot() {
+      clearTimeout(awaiting);
+      awaiting = setTimeout(function () {
+        awaiting = null;
+        if (socket.connected) requestSnapshot();
+      }, SNAPSHOT_WAIT_MS);
+    }
+
+    function apply(frame, whole) {
+      F.setTimeZone(frame.timeZone);
+      var machines = whole || !view ? {} : view.machines;
+      frame.machines.forEach(function (machine) {
+        machines[machine.machineId] = machine;
+      });
+      view = { seq: frame.seq, at: frame.at, timeZone: frame.timeZone, machines: machines, kinds: frame.kinds };
+      options.onView(view);
+    }
+
+    socket.on('connect', function () {
+      expectSnapshot();
+    });
+    socket.on('snapshot', function (frame) {
+      clearTimeout(awaiting);
+      awaiting = null;
+      apply(frame, true);
+      options.onOnline(true);
+    });
+    socket.on('delta', function (frame) {
+      if (!view || frame.seq !== view.seq + 1) return requestSnapshot();
+      apply(frame, false);
+    });
+    socket.on('disconnect', function (reason) {
+      if (reason === 'io client disconnect' || refused) return;
+      options.onOnline(false);
+      // Socket.IO does not reconnect after the server hangs up (it drops a screen that stopped
+      // reading): this page does, a little later. A refusal (live-error) stays final.
+      if (reason === 'io server disconnect') {
+        setTimeout(function () {
+          if (!refused && !socket.connected) socket.connect();
+        }, SNAPSHOT_WAIT_MS);
+      }
+    });
+    socket.on('connect_error', function () {
+      options.onOnline(false);
+    });
+    socket.on('live-error', function (error) {
+      if (error && error.code === 'READ_ONLY') return;
+      refused = true;
+      options.onRefused(error || { code: 'UNKNOWN', message: '' });
+    });
+
+    return {
+      socket: socket,
+      reconnect: function () {
+        refused = false;
+        socket.disconnect();
+        socket.connect();
+      },
+      close: function () {
+        clearTimeout(awaiting);
+        socket.disconnect();
+      },
+      view: function () {
+        return view;
+      },
+    };
+  };
+
+  /** The machines of a view in a stable order: kind as the service sorts them, then name. */
+  F.sortedMachines = function (view) {
+    var order = {};
+    view.kinds.forEach(function (kind, index) {
+      order[kind.kind] = index;
+    });
+    return Object.keys(view.machines)
+      .map(function (id) {
+        return view.machines[id];
+      })
+      .sort(function (a, b) {
+        var byKind = (order[a.kind] || 0) - (order[b.kind] || 0);
+        return byKind !== 0 ? byKind : a.machineName.localeCompare(b.machineName);
+      });
+  };
+
+  /** Shows or hides the offline banner, with the time of the last data the screen has. */
+  F.showOffline = function (banner, offline, lastAt) {
+    if (!offline) {
+      banner.hidden = true;
+      return;
+    }
+    banner.textContent = '';
+    banner.appendChild(F.icon('offline'));
+    banner.appendChild(F.el('strong', { text: F.t('common.offline') }));
+    if (lastAt) banner.appendChild(F.el('span', { text: F.t('common.lastUpdate', { time: F.time(lastAt) }) }));
+    banner.hidden = false;
+  };
+})();
