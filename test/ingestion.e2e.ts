@@ -337,26 +337,22 @@ describe('ingestion: bridges over MQTT become live state, events and alerts', ()
     expect(await alerts()).toEqual([]);
   });
 
-  // Mosquitto 2.0.11 (the local one) was measured to run the will about 3 × keepalive after the
-  // last packet, not 1.5 ×: its keepalive check is coarse. The bound holds for the embedded broker.
-  const embeddedOnly = process.env.MQTT_URL ? it.skip : it;
+  // MQTT says a broker drops a silent client after 1.5 × keepalive; the embedded broker does.
+  // Mosquitto 2.0.11 (the one CI runs) was measured to take up to 3 × keepalive: its keepalive
+  // check is coarse. Each broker is held to its own bound, and neither is skipped.
+  const keepaliveFactor = process.env.MQTT_URL ? 3 : 1.5;
 
-  embeddedOnly(
-    'turns the machines offline when a bridge goes silent with its connection open, by keepalive',
-    async () => {
-      const c = bridges['bridge-c'];
-      expect((await live(BAMBU)).state).toBe('idle');
-      const offline = becomes(BAMBU, 'offline', 6_000);
-      const started = Date.now();
-      c.silence();
-      await offline;
-      const elapsed = Date.now() - started;
-      // The broker waits 1.5 × keepalive without a packet before it runs the last will.
-      expect(elapsed).toBeGreaterThanOrEqual(KEEPALIVE_S * 1_000);
-      expect(elapsed).toBeLessThanOrEqual(1.5 * KEEPALIVE_S * 1_000 + 1_000);
-    },
-    10_000,
-  );
+  it('turns the machines offline when a bridge goes silent with its connection open, by keepalive', async () => {
+    const c = bridges['bridge-c'];
+    expect((await live(BAMBU)).state).toBe('idle');
+    const offline = becomes(BAMBU, 'offline', 9_000);
+    const started = Date.now();
+    c.silence();
+    await offline;
+    const elapsed = Date.now() - started;
+    expect(elapsed).toBeGreaterThanOrEqual(KEEPALIVE_S * 1_000);
+    expect(elapsed).toBeLessThanOrEqual(keepaliveFactor * KEEPALIVE_S * 1_000 + 1_000);
+  }, 12_000);
 
   it('forgets a machine’s live state when its retained state is cleared', async () => {
     const b = bridges['bridge-b'];
