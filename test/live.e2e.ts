@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { LiveGateway } from '../src/live/live.gateway.js';
 import { LiveService } from '../src/live/live.service.js';
 import { NoShowService } from '../src/reservations/no-show.service.js';
 import { book, trainedMaker, type Maker } from './support/booking.js';
-import { FakeBridge } from './support/fake-bridge.js';
+import { eventually, FakeBridge } from './support/fake-bridge.js';
 import { api, createAccount, loginAdmin } from './support/http.js';
 import { LiveClient } from './support/live-client.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
@@ -173,6 +174,21 @@ describe('live occupancy over Socket.IO', () => {
     expect((await kiosk.waitForError()).code).toBe('READ_ONLY');
     const live = await api(t, adminToken).get('/api/v1/machines/so-bambu-p1s/live');
     expect(live.body.state).toBe('awaiting_clear');
+  });
+
+  it('drops a screen whose kiosk was revoked, and a staff member who was deactivated', async () => {
+    const spare = await api(t, adminToken).post('/api/v1/devices/kiosks', { siteId: 'saint-ouen', label: 'Spare' });
+    const staff = await createAccount(t, adminToken, { role: 'staff', siteIds: ['saint-ouen'] });
+    const kiosk = connect(spare.body.token);
+    const board = connect(staff.token);
+    await kiosk.waitFor((_, event) => event === 'snapshot');
+    await board.waitFor((_, event) => event === 'snapshot');
+    await api(t, adminToken).post(`/api/v1/devices/${spare.body.id}/revoke`);
+    await api(t, adminToken).post(`/api/v1/users/${staff.id}/deactivate`);
+    await t.app.get(LiveGateway).recheckViewers();
+    expect((await kiosk.waitForError()).code).toBe('UNAUTHENTICATED');
+    expect((await board.waitForError()).code).toBe('UNAUTHENTICATED');
+    await eventually(() => (!kiosk.socket.connected && !board.socket.connected ? true : undefined));
   });
 
   it('never puts personal data in a kiosk frame', async () => {

@@ -20,10 +20,14 @@ type Audience = 'kiosk' | 'staff';
  */
 const MAX_BUFFERED_PACKETS = 50;
 
+/** Credentials are checked again this often, so a revoked screen or a deactivated account leaves. */
+const RECHECK_EVERY_MS = 10_000;
+
 interface Viewer {
   socket: Socket;
   siteId: string;
   audience: Audience;
+  token: string;
 }
 
 /**
@@ -36,6 +40,7 @@ export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, On
   private readonly logger = new Logger(LiveGateway.name);
   private readonly viewers = new Map<string, Viewer>();
   private subscription?: Subscription;
+  private recheckTimer?: NodeJS.Timeout;
 
   @WebSocketServer() server!: Namespace;
 
@@ -46,6 +51,8 @@ export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, On
   ) {}
 
   onModuleInit(): void {
+    this.recheckTimer = setInterval(() => void this.recheckViewers(), RECHECK_EVERY_MS);
+    this.recheckTimer.unref();
     this.subscription = this.live.updates$.subscribe((update) => {
       for (const viewer of this.viewers.values()) {
         if (viewer.siteId !== update.siteId) continue;
@@ -55,17 +62,49 @@ export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, On
   }
 
   onModuleDestroy(): void {
+    clearInterval(this.recheckTimer);
     this.subscription?.unsubscribe();
   }
 
+  /** Nest does not await this: every failure must end here, as a refusal, never as a rejection. */
   async handleConnection(socket: Socket): Promise<void> {
+    try {
+      await this.admit(socket);
+    } catch (error) {
+      this.logger.error(`Could not admit a screen: ${(error as Error).message}`);
+      this.refuse(socket, 'UNAVAILABLE', 'The service cannot check this screen right now; it will retry.');
+    }
+  }
+
+  /**
+   * Drops every viewer whose credentials no longer hold (token expired, account deactivated,
+   * kiosk revoked) or whose audience changed (a staff member moved to another site).
+   */
+  async recheckViewers(): Promise<void> {
+    for (const viewer of [...this.viewers.values()]) {
+      try {
+        const principal = await this.authenticate(viewer.token);
+        if (!principal || !canReadSite(principal, viewer.siteId)) {
+          this.refuse(viewer.socket, 'UNAUTHENTICATED', 'This screen’s access has ended.');
+        } else if (this.audienceOf(principal, viewer.siteId) !== viewer.audience) {
+          this.refuse(viewer.socket, 'RECONNECT', 'Your access changed; reconnect.');
+        }
+      } catch (error) {
+        this.logger.warn(`Could not re-check a screen: ${(error as Error).message}`);
+      }
+    }
+  }
+
+  private async admit(socket: Socket): Promise<void> {
     const { token, siteId } = (socket.handshake.auth ?? {}) as { token?: unknown; siteId?: unknown };
     const principal = typeof token === 'string' ? await this.authenticate(token) : null;
+    // The socket may have gone while its credentials were checked: keep nothing of it.
+    if (!socket.connected) return;
     if (!principal) return this.refuse(socket, 'UNAUTHENTICATED', 'Sign in, or pair this screen with a kiosk token.');
     if (typeof siteId !== 'string' || !canReadSite(principal, siteId) || !this.live.snapshot(siteId, 'kiosk')) {
       return this.refuse(socket, 'NOT_FOUND', `No site '${String(siteId)}' for this screen.`);
     }
-    const viewer: Viewer = { socket, siteId, audience: canManageSite(principal, siteId) ? 'staff' : 'kiosk' };
+    const viewer: Viewer = { socket, siteId, audience: this.audienceOf(principal, siteId), token: token as string };
     this.viewers.set(socket.id, viewer);
     socket.onAny((event: string) => {
       if (event === 'snapshot') return this.sendSnapshot(viewer);
@@ -102,8 +141,13 @@ export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, On
   }
 
   private refuse(socket: Socket, code: string, message: string): void {
+    this.viewers.delete(socket.id);
     socket.emit('live-error', { code, message });
     socket.disconnect(true);
+  }
+
+  private audienceOf(principal: Principal, siteId: string): Audience {
+    return canManageSite(principal, siteId) ? 'staff' : 'kiosk';
   }
 
   private async authenticate(token: string): Promise<Principal | null> {

@@ -473,7 +473,9 @@
       options.onOnline(false);
     });
     socket.on('live-error', function (error) {
-      if (error && error.code === 'READ_ONLY') return;
+      // READ_ONLY changes nothing; RECONNECT and UNAVAILABLE ask this page to come back (the
+      // disconnect that follows reconnects it). Anything else is a refusal and stays final.
+      if (error && (error.code === 'READ_ONLY' || error.code === 'RECONNECT' || error.code === 'UNAVAILABLE')) return;
       refused = true;
       options.onRefused(error || { code: 'UNKNOWN', message: '' });
     });
