@@ -50,16 +50,18 @@ export class AuthService {
 
   async login(identifier: string, password: string, ip: string): Promise<Session> {
     const account = identifier.trim().toLowerCase();
-    const wait = this.throttle.retryAfterMs(account, ip);
+    const wait = this.throttle.begin(account, ip);
     if (wait > 0) throw new TooManyAttemptsError(Math.ceil(wait / 1000));
-    const user = await this.users.findByLogin(identifier);
-    const valid = await verifyPassword(user?.passwordHash ?? (await this.decoyHash), password);
-    if (!user || !valid || !user.active) {
-      this.throttle.recordFailure(account, ip);
-      throw new InvalidCredentialsError();
+    let succeeded = false;
+    try {
+      const user = await this.users.findByLogin(identifier);
+      const valid = await verifyPassword(user?.passwordHash ?? (await this.decoyHash), password);
+      if (!user || !valid || !user.active) throw new InvalidCredentialsError();
+      succeeded = true;
+      return await this.openSession(user);
+    } finally {
+      this.throttle.settle(account, ip, succeeded);
     }
-    this.throttle.recordSuccess(account);
-    return this.openSession(user);
   }
 
   /** Rotates the refresh token; presenting a revoked one ends every session of that account. */
@@ -69,13 +71,15 @@ export class AuthService {
     const stored = await this.refreshTokens.findOneBy({ id });
     if (!stored || !secretMatches(secret, stored.secretHash)) throw new InvalidRefreshTokenError();
     const now = this.clock.now();
-    if (stored.revokedAt !== null) {
+    const user = await this.users.findActive(stored.userId);
+    if (stored.expiresAt <= now || !user) throw new InvalidRefreshTokenError();
+    // Revoke only if still live, in one statement: of two simultaneous uses of one token exactly
+    // one wins; the other is a replay (a stolen copy) and ends every session of the account.
+    const claimed = await this.refreshTokens.update({ id, revokedAt: IsNull() }, { revokedAt: now });
+    if (claimed.affected !== 1) {
       await this.refreshTokens.update({ userId: stored.userId, revokedAt: IsNull() }, { revokedAt: now });
       throw new InvalidRefreshTokenError();
     }
-    const user = await this.users.findActive(stored.userId);
-    if (stored.expiresAt <= now || !user) throw new InvalidRefreshTokenError();
-    await this.refreshTokens.update({ id }, { revokedAt: now });
     return this.openSession(user);
   }
 

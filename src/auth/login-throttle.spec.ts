@@ -10,28 +10,39 @@ describe('LoginThrottle', () => {
     const clock = new ManualClock(0);
     const throttle = new LoginThrottle(limits, clock);
     for (let i = 0; i < 3; i++) {
-      expect(throttle.retryAfterMs('amina@example.org', '10.0.0.1')).toBe(0);
-      throttle.recordFailure('amina@example.org', '10.0.0.1');
+      expect(throttle.begin('amina@example.org', '10.0.0.1')).toBe(0);
+      throttle.settle('amina@example.org', '10.0.0.1', false);
       clock.advance(MINUTE);
     }
-    expect(throttle.retryAfterMs('amina@example.org', '10.0.0.2')).toBe(12 * MINUTE);
+    expect(throttle.begin('amina@example.org', '10.0.0.2')).toBe(12 * MINUTE);
     clock.advance(12 * MINUTE);
-    expect(throttle.retryAfterMs('amina@example.org', '10.0.0.2')).toBe(0);
+    expect(throttle.begin('amina@example.org', '10.0.0.2')).toBe(0);
   });
 
   it('locks an address that guesses across many accounts', () => {
     const throttle = new LoginThrottle(limits, new ManualClock(0));
-    for (let i = 0; i < 5; i++) throttle.recordFailure(`user${i}`, '10.0.0.9');
-    expect(throttle.retryAfterMs('someone-else', '10.0.0.9')).toBe(15 * MINUTE);
-    expect(throttle.retryAfterMs('someone-else', '10.0.0.10')).toBe(0);
+    for (let i = 0; i < 5; i++) {
+      throttle.begin(`user${i}`, '10.0.0.9');
+      throttle.settle(`user${i}`, '10.0.0.9', false);
+    }
+    expect(throttle.begin('someone-else', '10.0.0.9')).toBe(15 * MINUTE);
+    expect(throttle.begin('someone-else', '10.0.0.10')).toBe(0);
   });
 
   it('forgets an account’s failures after a successful sign-in', () => {
     const throttle = new LoginThrottle(limits, new ManualClock(0));
-    throttle.recordFailure('moussa', '10.0.0.1');
-    throttle.recordFailure('moussa', '10.0.0.1');
-    throttle.recordSuccess('moussa');
-    throttle.recordFailure('moussa', '10.0.0.1');
-    expect(throttle.retryAfterMs('moussa', '10.0.0.3')).toBe(0);
+    for (const succeeded of [false, false, true, false]) {
+      throttle.begin('moussa', '10.0.0.1');
+      throttle.settle('moussa', '10.0.0.1', succeeded);
+    }
+    expect(throttle.begin('moussa', '10.0.0.3')).toBe(0);
+  });
+
+  it('counts guesses sent in parallel while they are still being checked', () => {
+    const throttle = new LoginThrottle(limits, new ManualClock(0));
+    const admitted = Array.from({ length: 10 }, () => throttle.begin('awa', '10.0.0.4')).filter((wait) => wait === 0);
+    expect(admitted).toHaveLength(3);
+    for (let i = 0; i < 3; i++) throttle.settle('awa', '10.0.0.4', false);
+    expect(throttle.begin('awa', '10.0.0.4')).toBe(15 * MINUTE);
   });
 });

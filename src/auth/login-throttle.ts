@@ -16,21 +16,39 @@ const MAX_TRACKED_KEYS = 50_000;
  */
 export class LoginThrottle {
   private readonly failures = new Map<string, number[]>();
+  /** Attempts admitted but not settled yet: a burst of parallel guesses counts as it arrives. */
+  private readonly pending = new Map<string, number>();
 
   constructor(
     private readonly limits: ThrottleLimits,
     private readonly clock: Clock,
   ) {}
 
-  /** Milliseconds until another attempt is allowed, or 0 when it is allowed now. */
-  retryAfterMs(account: string, ip: string): number {
-    return Math.max(
+  /**
+   * Admits a sign-in attempt (0) or says how many milliseconds to wait. An admitted attempt counts
+   * against the limits until `settle`, so sending guesses in parallel does not get more of them.
+   */
+  begin(account: string, ip: string): number {
+    const wait = Math.max(
       this.waitFor(`account:${account}`, this.limits.accountFailures),
       this.waitFor(`ip:${ip}`, this.limits.ipFailures),
     );
+    if (wait === 0)
+      for (const key of [`account:${account}`, `ip:${ip}`]) this.pending.set(key, (this.pending.get(key) ?? 0) + 1);
+    return wait;
   }
 
-  recordFailure(account: string, ip: string): void {
+  settle(account: string, ip: string, succeeded: boolean): void {
+    for (const key of [`account:${account}`, `ip:${ip}`]) {
+      const left = (this.pending.get(key) ?? 1) - 1;
+      if (left > 0) this.pending.set(key, left);
+      else this.pending.delete(key);
+    }
+    if (succeeded) this.failures.delete(`account:${account}`);
+    else this.recordFailure(account, ip);
+  }
+
+  private recordFailure(account: string, ip: string): void {
     for (const key of [`account:${account}`, `ip:${ip}`]) {
       const recent = this.recent(key);
       recent.push(this.clock.now());
@@ -42,13 +60,11 @@ export class LoginThrottle {
     }
   }
 
-  recordSuccess(account: string): void {
-    this.failures.delete(`account:${account}`);
-  }
-
   private waitFor(key: string, limit: number): number {
     const recent = this.recent(key);
-    if (recent.length < limit) return 0;
+    if (recent.length + (this.pending.get(key) ?? 0) < limit) return 0;
+    // Only attempts still being checked fill the window: they settle within a second.
+    if (recent.length < limit) return 1_000;
     return recent[recent.length - limit] + this.windowMs - this.clock.now();
   }
 

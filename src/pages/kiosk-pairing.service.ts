@@ -45,13 +45,11 @@ export class KioskPairingService {
 
   /** Spends a code and issues the screen its own kiosk token (revocable like any other). */
   async pair(code: string, siteId: string, ip: string): Promise<{ token: string; siteId: string }> {
-    const waitMs = this.throttle.retryAfterMs(EVERYONE, ip);
+    const waitMs = this.throttle.begin(EVERYONE, ip);
     if (waitMs > 0) throw new PairingThrottledError(Math.ceil(waitMs / 1000));
     const pairing = this.codes.take(code, siteId);
-    if (!pairing) {
-      this.throttle.recordFailure(EVERYONE, ip);
-      throw new PairingCodeInvalidError();
-    }
+    this.throttle.settle(EVERYONE, ip, pairing !== null);
+    if (!pairing) throw new PairingCodeInvalidError();
     const issued = await this.devices.issueKiosk(pairing.siteId, pairing.label, pairing.createdBy);
     return { token: issued.secret, siteId: pairing.siteId };
   }
