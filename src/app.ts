@@ -5,6 +5,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule, type AppOptions } from './app.module.js';
 import { HttpErrorFilter } from './common/http-error.filter.js';
+import { RejectNulBytesPipe } from './common/reject-nul.pipe.js';
 import { createValidationPipe } from './common/validation.js';
 import type { AppConfig } from './config/app-config.js';
 
@@ -16,7 +17,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
   });
   app.disable('x-powered-by');
   app.useGlobalFilters(new HttpErrorFilter());
-  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalPipes(new RejectNulBytesPipe(), createValidationPipe());
   app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(
     app,

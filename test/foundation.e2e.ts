@@ -137,6 +137,19 @@ describe('foundation: accounts, roles, sites and machines over HTTP', () => {
     expect(malformed.status).toBe(400);
   });
 
+  it('refuses a NUL character anywhere with a 400 naming the field, before any database sees it', async () => {
+    const login = await api(t).post('/api/v1/auth/login', { login: 'a\u0000b', password: 'x' });
+    expect([login.status, login.body.field]).toEqual([400, 'login']);
+    const path = await api(t, adminToken).get('/api/v1/machines/%00');
+    expect([path.status, path.body.field]).toEqual([400, 'machineId']);
+    const nested = await api(t, adminToken).post('/api/v1/sites/saint-ouen/machines', {
+      name: 'x',
+      kind: 'cnc',
+      capabilities: { materials: ['PLA\u0000'] },
+    });
+    expect([nested.status, nested.body.field]).toEqual([400, 'capabilities.materials.0']);
+  });
+
   it('refuses a second account with the same email or member code (409)', async () => {
     await createAccount(t, adminToken, { role: 'maker', memberCode: 'DK-0001' });
     const again = await api(t, adminToken).post('/api/v1/users', {

@@ -71,8 +71,10 @@ export class HttpErrorFilter implements ExceptionFilter {
       return [status, { code: CODE_BY_STATUS[status] ?? 'HTTP_ERROR', message: messageOf(error) }];
     }
     const correlationId = randomUUID();
+    // The route pattern, never the path: a path may hold a secret (a calendar feed's token).
+    const route = (request.route as { path?: string } | undefined)?.path ?? '(no route)';
     this.logger.error(
-      `${request.method} ${request.path} failed (correlation id ${correlationId})`,
+      `${request.method} ${route} failed (correlation id ${correlationId})`,
       error instanceof Error ? error.stack : String(error),
     );
     return [

@@ -4,6 +4,7 @@ import pg from 'pg';
 import type { DataSourceOptions } from 'typeorm';
 import type { AppConfig } from '../config/app-config.js';
 import { MIGRATIONS } from './migrations/index.js';
+import { QueryErrorLogger } from './query-error-logger.js';
 
 /** better-sqlite3's `Database`, reduced to the one method the pragmas need. */
 interface SqliteHandle {
@@ -23,7 +24,8 @@ export async function dataSourceOptions(
     migrations: MIGRATIONS,
     migrationsRun: true,
     synchronize: false,
-    logging: ['error' as const],
+    logging: ['error' as const, 'warn' as const, 'migration' as const],
+    logger: new QueryErrorLogger(),
   };
   if (config.database.driver === 'postgres') {
     const { url, schema } = config.database;
