@@ -190,6 +190,18 @@ describe('foundation: accounts, roles, sites and machines over HTTP', () => {
     expect(relogin.status).toBe(401);
   });
 
+  it('keeps a deactivation made while a password change was being hashed', async () => {
+    const maker = await createAccount(t, adminToken, { role: 'maker' });
+    const [, deactivated] = await Promise.all([
+      api(t, adminToken).patch(`/api/v1/users/${maker.id}`, { password: 'a-new-long-password' }),
+      new Promise((resolve) => setTimeout(resolve, 5)).then(() =>
+        api(t, adminToken).post(`/api/v1/users/${maker.id}/deactivate`),
+      ),
+    ]);
+    expect(deactivated.body.active).toBe(false);
+    expect((await api(t, adminToken).get(`/api/v1/users/${maker.id}`)).body.active).toBe(false);
+  });
+
   it('serves the OpenAPI document', async () => {
     const response = await api(t).get('/api/docs/openapi.json');
     expect(response.status).toBe(200);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository, type EntityManager } from 'typeorm';
+import { IsNull, Repository, type EntityManager } from 'typeorm';
 import { Clock } from '../common/clock.js';
 import { NotFoundError } from '../common/domain-error.js';
 import type { AppConfig } from '../config/app-config.js';
@@ -77,28 +77,26 @@ export class UsersService implements OnApplicationBootstrap {
     }
     const role = input.role ?? existing.role;
     const siteIds = await this.checkSiteScope(role, input.siteIds ?? (role === existing.role ? existing.siteIds : []));
-    const passwordHash = input.password ? await hashPassword(input.password) : existing.passwordHash;
+    const passwordHash = input.password ? await hashPassword(input.password) : undefined;
     return this.writeLock.run(async (manager) => {
       const repository = manager.getRepository(User);
-      const email = input.email !== undefined ? normalizeEmail(input.email) : existing.email;
-      const memberCode = input.memberCode !== undefined ? normalizeMemberCode(input.memberCode) : existing.memberCode;
+      // Only the fields the request names are written, on the row as it is now: a slow password
+      // hash must not carry an old copy of the account over a deactivation made meanwhile.
+      const current = await repository.findOneByOrFail({ id });
+      const email = input.email !== undefined ? normalizeEmail(input.email) : current.email;
+      const memberCode = input.memberCode !== undefined ? normalizeMemberCode(input.memberCode) : current.memberCode;
       await this.assertFree(
         repository,
-        email !== existing.email ? email : null,
-        memberCode !== existing.memberCode ? memberCode : null,
+        email !== current.email ? email : null,
+        memberCode !== current.memberCode ? memberCode : null,
       );
-      return repository.save({
-        ...existing,
-        role,
-        siteIds,
-        email,
-        memberCode,
-        passwordHash,
-        displayName: input.displayName?.trim() ?? existing.displayName,
-        locale: input.locale ?? existing.locale,
-        active: input.active ?? existing.active,
-        updatedAt: this.clock.now(),
-      });
+      const changes: Partial<User> = { role, siteIds, email, memberCode, updatedAt: this.clock.now() };
+      if (passwordHash) changes.passwordHash = passwordHash;
+      if (input.displayName !== undefined) changes.displayName = input.displayName.trim();
+      if (input.locale !== undefined) changes.locale = input.locale;
+      if (input.active !== undefined) changes.active = input.active;
+      await repository.update({ id }, changes);
+      return repository.findOneByOrFail({ id });
     });
   }
 
@@ -130,9 +128,11 @@ export class UsersService implements OnApplicationBootstrap {
   async calendarToken(userId: string): Promise<string> {
     const user = await this.get(userId);
     if (user.calendarToken) return user.calendarToken;
-    const token = randomSecret();
-    await this.writeLock.run((manager) => manager.getRepository(User).update({ id: userId }, { calendarToken: token }));
-    return token;
+    // Only the first of two simultaneous requests sets it; both hand out the token that stuck.
+    await this.writeLock.run((manager) =>
+      manager.getRepository(User).update({ id: userId, calendarToken: IsNull() }, { calendarToken: randomSecret() }),
+    );
+    return (await this.get(userId)).calendarToken!;
   }
 
   findByCalendarToken(token: string): Promise<User | null> {
