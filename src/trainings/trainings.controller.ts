@@ -38,7 +38,7 @@ export class TrainingsController {
     @CurrentPrincipal() principal: Principal,
   ) {
     const expiresAt = body.expiresAt ? Date.parse(body.expiresAt) : null;
-    return view(await this.trainings.grant(userId, body.training, expiresAt, userIdOf(principal)));
+    return view(await this.trainings.grant(userId, body.training, expiresAt, principal));
   }
 
   @Delete('users/:userId/trainings/:training')
@@ -49,7 +49,7 @@ export class TrainingsController {
     @Param('training') training: string,
     @CurrentPrincipal() principal: Principal,
   ) {
-    await this.trainings.revoke(userId, training, userIdOf(principal));
+    await this.trainings.revoke(userId, training, principal);
   }
 
   @Get('users/:userId/trainings')
