@@ -94,6 +94,28 @@ describe('embedded broker: each bridge speaks only for its own machines', () => 
     expect(granted.map((grant) => grant.qos)).toEqual([1]);
   });
 
+  it('closes the connection of a bridge whose credentials are revoked', async () => {
+    const adminToken = await loginAdmin(t);
+    const issued = await api(t, adminToken).post('/api/v1/devices/bridges', {
+      bridgeId: 'bridge-r',
+      machineIds: ['so-bambu-p1s'],
+      label: 'to revoke',
+    });
+    const client = await connectAsync(t.mqttUrl, {
+      username: 'bridge-r',
+      password: issued.body.mqttPassword,
+      clientId: 'bridge-r-1',
+      reconnectPeriod: 0,
+    });
+    clients.push(client);
+    const closed = new Promise<void>((resolve) => client.once('close', () => resolve()));
+    await api(t, adminToken).post(`/api/v1/devices/${issued.body.id}/revoke`);
+    await closed;
+    await expect(
+      connectAsync(t.mqttUrl, { username: 'bridge-r', password: issued.body.mqttPassword, reconnectPeriod: 0 }),
+    ).rejects.toThrow(/Bad username or password|Not authorized/i);
+  });
+
   it('refuses a wrong password and an unknown bridge', async () => {
     await expect(
       connectAsync(t.mqttUrl, { username: 'bridge-a', password: 'guess', reconnectPeriod: 0 }),

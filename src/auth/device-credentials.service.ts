@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
+import { Subject } from 'rxjs';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, Repository } from 'typeorm';
 import { Clock } from '../common/clock.js';
@@ -21,6 +22,9 @@ export interface IssuedCredential {
 
 @Injectable()
 export class DeviceCredentialsService {
+  /** Credentials just revoked: connections made with them are closed by their owners (the broker). */
+  readonly revoked$ = new Subject<DeviceCredential>();
+
   constructor(
     @InjectRepository(DeviceCredential) private readonly credentials: Repository<DeviceCredential>,
     @Inject(SitesService) private readonly sites: SitesService,
@@ -81,6 +85,7 @@ export class DeviceCredentialsService {
     if (credential.revokedAt === null) {
       credential.revokedAt = this.clock.now();
       await this.writeLock.run((manager) => manager.getRepository(DeviceCredential).save(credential));
+      this.revoked$.next(credential);
     }
     return credential;
   }

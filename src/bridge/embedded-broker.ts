@@ -21,6 +21,8 @@ export const SERVICE_USERNAME = '$fabrique-service';
 export class EmbeddedBroker {
   private readonly logger = new Logger('EmbeddedBroker');
   private readonly identities = new WeakMap<Client, BrokerIdentity>();
+  /** Connected bridges, to close them when their credentials are revoked. */
+  private readonly bridgeClients = new Map<Client, string>();
   private aedes?: Aedes;
   private server?: Server;
 
@@ -37,6 +39,7 @@ export class EmbeddedBroker {
           .then((identity) => {
             if (!identity) return done(refused(), false);
             this.identities.set(client, identity);
+            if (identity.kind === 'bridge') this.bridgeClients.set(client, identity.bridgeId);
             done(null, true);
           })
           .catch((error: Error) => {
@@ -60,6 +63,7 @@ export class EmbeddedBroker {
         done(null, allowed ? subscription : null);
       },
     });
+    aedes.on('clientDisconnect', (client) => this.bridgeClients.delete(client));
     const server = createServer(aedes.handle);
     try {
       await new Promise<void>((resolve, reject) => {
@@ -79,6 +83,17 @@ export class EmbeddedBroker {
     this.server = server;
     const address = server.address();
     return typeof address === 'object' && address ? address.port : port;
+  }
+
+  /** Closes the connections of a bridge whose credentials were revoked; returns how many. */
+  disconnectBridge(bridgeId: string): number {
+    let closed = 0;
+    for (const [client, id] of this.bridgeClients) {
+      if (id !== bridgeId) continue;
+      client.close();
+      closed += 1;
+    }
+    return closed;
   }
 
   async stop(): Promise<void> {

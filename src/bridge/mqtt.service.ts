@@ -55,6 +55,10 @@ export class MqttService implements OnModuleInit, OnApplicationShutdown {
         return credential ? { kind: 'bridge', bridgeId, machineIds: credential.machineIds } : null;
       });
       this.embeddedPort = await this.broker.start(embedded.host, embedded.port);
+      // A revoked bridge loses its connection now, not at its next reconnect.
+      this.devices.revoked$.subscribe((credential) => {
+        if (credential.kind === 'bridge' && credential.bridgeId) this.broker?.disconnectBridge(credential.bridgeId);
+      });
       brokerUrl = `mqtt://127.0.0.1:${this.embeddedPort}`;
       credentials = { username: SERVICE_USERNAME, password };
       this.logger.log(`Embedded MQTT broker listening on ${embedded.host}:${this.embeddedPort}`);
