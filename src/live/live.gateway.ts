@@ -14,6 +14,8 @@ import { LiveService } from './live.service.js';
 
 type Audience = 'kiosk' | 'staff';
 
+const room = (siteId: string, audience: Audience) => `${siteId}:${audience}`;
+
 /**
  * A socket whose outgoing buffer holds this many packets is not keeping up (a frozen TV stick, a
  * dead phone): it is dropped so it slows nobody else; it reconnects and gets a fresh snapshot.
@@ -55,9 +57,11 @@ export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, On
     this.recheckTimer.unref();
     this.subscription = this.live.updates$.subscribe((update) => {
       for (const viewer of this.viewers.values()) {
-        if (viewer.siteId !== update.siteId) continue;
-        this.send(viewer, 'delta', viewer.audience === 'staff' ? update.staff : update.kiosk);
+        if (viewer.siteId === update.siteId) this.dropIfStalled(viewer);
       }
+      // One broadcast per audience: Socket.IO encodes the frame once for the whole room.
+      this.server.to(room(update.siteId, 'kiosk')).emit('delta', update.kiosk);
+      this.server.to(room(update.siteId, 'staff')).emit('delta', update.staff);
     });
   }
 
@@ -106,6 +110,7 @@ export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, On
     }
     const viewer: Viewer = { socket, siteId, audience: this.audienceOf(principal, siteId), token: token as string };
     this.viewers.set(socket.id, viewer);
+    await socket.join(room(siteId, viewer.audience));
     socket.onAny((event: string) => {
       if (event === 'snapshot') return this.sendSnapshot(viewer);
       socket.emit('live-error', {
@@ -126,18 +131,18 @@ export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, On
 
   private sendSnapshot(viewer: Viewer): void {
     const snapshot = this.live.snapshot(viewer.siteId, viewer.audience);
-    if (snapshot) this.send(viewer, 'snapshot', snapshot);
+    if (snapshot && !this.dropIfStalled(viewer)) viewer.socket.emit('snapshot', snapshot);
   }
 
-  private send(viewer: Viewer, event: string, payload: unknown): void {
+  /** True when the screen was dropped for not reading what it was sent. */
+  private dropIfStalled(viewer: Viewer): boolean {
     // engine.io keeps unsent packets in `writeBuffer` (not in its public types).
     const buffered = (viewer.socket.conn as unknown as { writeBuffer?: unknown[] }).writeBuffer?.length ?? 0;
-    if (buffered > MAX_BUFFERED_PACKETS) {
-      this.logger.warn(`Dropping a ${viewer.audience} screen of ${viewer.siteId} that stopped reading`);
-      viewer.socket.disconnect(true);
-      return;
-    }
-    viewer.socket.emit(event, payload);
+    if (buffered <= MAX_BUFFERED_PACKETS) return false;
+    this.logger.warn(`Dropping a ${viewer.audience} screen of ${viewer.siteId} that stopped reading`);
+    this.viewers.delete(viewer.socket.id);
+    viewer.socket.disconnect(true);
+    return true;
   }
 
   private refuse(socket: Socket, code: string, message: string): void {

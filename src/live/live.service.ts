@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { auditTime, concatMap, from, groupBy, map, merge, mergeMap, Subject, type Subscription } from 'rxjs';
+import { merge, Subject, type Subscription } from 'rxjs';
 import { Clock } from '../common/clock.js';
 import { MachineLiveEvents } from '../machines/machine-live-events.js';
 import { MachineLiveService, type MachineLive } from '../machines/machine-live.service.js';
@@ -35,6 +35,14 @@ export interface SiteUpdate {
   staff: LiveSnapshot<StaffMachine>;
 }
 
+interface RecomputeSlot {
+  timer?: NodeJS.Timeout;
+  running: boolean;
+  /** Something changed since the running (or last) recompute started. */
+  dirty: boolean;
+  lastMs: number;
+}
+
 interface SiteLive {
   seq: number;
   at: number;
@@ -52,7 +60,7 @@ interface SiteLive {
 export class LiveService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(LiveService.name);
   private readonly state = new Map<string, SiteLive>();
-  private readonly dirty$ = new Subject<string>();
+  private readonly schedule = new Map<string, RecomputeSlot>();
   readonly updates$ = new Subject<SiteUpdate>();
   private subscription?: Subscription;
   private minuteTimer?: NodeJS.Timeout;
@@ -71,27 +79,15 @@ export class LiveService implements OnApplicationBootstrap, OnModuleDestroy {
 
   async onApplicationBootstrap(): Promise<void> {
     for (const site of await this.sites.list()) await this.recompute(site.id);
-    this.subscription = merge(this.bookingEvents.events$, this.machineEvents.events$)
-      .pipe(map((event) => event.siteId))
-      .subscribe(this.dirty$);
-    this.subscription.add(
-      this.dirty$
-        .pipe(
-          groupBy((siteId) => siteId),
-          mergeMap((site$) =>
-            site$.pipe(
-              auditTime(COALESCE_MS),
-              concatMap((siteId) => from(this.recomputeSafely(siteId))),
-            ),
-          ),
-        )
-        .subscribe(),
+    this.subscription = merge(this.bookingEvents.events$, this.machineEvents.events$).subscribe((event) =>
+      this.touch(event.siteId),
     );
     this.scheduleMinuteTick();
   }
 
   onModuleDestroy(): void {
     clearTimeout(this.minuteTimer);
+    for (const slot of this.schedule.values()) clearTimeout(slot.timer);
     this.subscription?.unsubscribe();
     this.updates$.complete();
   }
@@ -107,16 +103,36 @@ export class LiveService implements OnApplicationBootstrap, OnModuleDestroy {
     return this.frame(siteId, site, audience === 'staff' ? staff : staff.map(stripToKiosk));
   }
 
-  /** Marks a site for recomputation (coalesced). */
+  /**
+   * Marks a site for recomputation. Changes arriving together become one recompute, and the next
+   * one waits at least as long as the last one took: a busy site gets fewer, fresher updates
+   * instead of recomputing back to back and starving MQTT, HTTP and the screens.
+   */
   touch(siteId: string): void {
-    this.dirty$.next(siteId);
+    const slot = this.schedule.get(siteId) ?? { running: false, dirty: false, lastMs: 0 };
+    this.schedule.set(siteId, slot);
+    slot.dirty = true;
+    if (slot.running || slot.timer) return;
+    slot.timer = setTimeout(() => void this.runScheduled(siteId, slot), Math.max(COALESCE_MS, slot.lastMs));
+    slot.timer.unref();
+  }
+
+  private async runScheduled(siteId: string, slot: RecomputeSlot): Promise<void> {
+    slot.timer = undefined;
+    slot.dirty = false;
+    slot.running = true;
+    const started = performance.now();
+    await this.recomputeSafely(siteId);
+    slot.lastMs = performance.now() - started;
+    slot.running = false;
+    if (slot.dirty) this.touch(siteId);
   }
 
   private scheduleMinuteTick(): void {
     // Minute boundaries of the real clock: "frees up at 14:00" must turn into "free" at 14:00.
     const wait = MINUTE_MS - (Date.now() % MINUTE_MS);
     this.minuteTimer = setTimeout(() => {
-      for (const siteId of this.state.keys()) this.dirty$.next(siteId);
+      for (const siteId of this.state.keys()) this.touch(siteId);
       this.scheduleMinuteTick();
     }, wait);
     this.minuteTimer.unref();

@@ -20,6 +20,11 @@ export interface MachineAvailabilityInput {
   blocks: Interval[];
   /** The policy buffer; the time it keeps around each reservation shows as 'reserved'. */
   bufferMs?: number;
+  /**
+   * The site's open time over [fromMs, toMs) when the caller already has it: it is the same for
+   * every machine of a site, and computing it per machine dominated a large site's cost.
+   */
+  open?: Interval[];
 }
 
 export interface MachineAvailability {
@@ -47,7 +52,7 @@ export function machineAvailability(input: MachineAvailabilityInput): MachineAva
     blocked,
   );
   const taken = mergeIntervals([...blocked, ...reserved]);
-  const open = openIntervals(input.calendar, range.start, range.end);
+  const open = input.open ?? openIntervals(input.calendar, range.start, range.end);
   const closed = subtractIntervals(subtractIntervals([range], open), taken);
   const free = subtractIntervals(open, taken);
   const unavailable = [

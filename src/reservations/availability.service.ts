@@ -7,6 +7,8 @@ import { blockIntervalsForMachine } from './blocks.rules.js';
 import { BlocksService } from './blocks.service.js';
 import { BookingContextService, siteCalendar } from './booking-context.service.js';
 import type { Interval } from './intervals.js';
+import type { Reservation } from './reservation.entity.js';
+import { openIntervals } from '../sites/opening-hours.rules.js';
 
 export interface MachineAvailabilityView extends MachineAvailability {
   machineId: string;
@@ -37,6 +39,11 @@ export class AvailabilityService {
       this.blocks.rulesForSite(siteId),
     ]);
     const calendar = siteCalendar(site);
+    const open = openIntervals(calendar, range.start, range.end);
+    const byMachine = new Map<string, Reservation[]>();
+    for (const reservation of reservations) {
+      byMachine.set(reservation.machineId, [...(byMachine.get(reservation.machineId) ?? []), reservation]);
+    }
     return machines.map((machine) => {
       const policy = this.context.policyFor(site, machine.kind);
       return {
@@ -45,10 +52,11 @@ export class AvailabilityService {
         kind: machine.kind,
         ...machineAvailability({
           calendar,
+          open,
           fromMs: range.start,
           toMs: range.end,
           adminStatus: machine.adminStatus,
-          reservations: reservations.filter((r) => r.machineId === machine.id),
+          reservations: byMachine.get(machine.id) ?? [],
           blocks: blockIntervalsForMachine(rules, machine.id, site.timeZone, range.start, range.end),
           bufferMs: policy.bufferMinutes * 60_000,
         }),
