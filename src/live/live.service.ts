@@ -159,7 +159,7 @@ export class LiveService implements OnApplicationBootstrap, OnModuleDestroy {
     ]);
     const active = booked.filter((r) => r.status === 'active' && r.end > now);
     const freeByMachine = new Map(availability.map((a) => [a.machineId, a.free]));
-    const names = await this.makerNames(active);
+    const names = await this.users.displayNames(active.map((r) => r.makerId));
     const previous = this.state.get(siteId);
     const next: SiteLive = {
       seq: previous?.seq ?? 0,
@@ -212,12 +212,6 @@ export class LiveService implements OnApplicationBootstrap, OnModuleDestroy {
       machines,
       kinds: site.kinds,
     };
-  }
-
-  private async makerNames(reservations: Reservation[]): Promise<Map<string, string>> {
-    const ids = [...new Set(reservations.map((r) => r.makerId))];
-    const users = await Promise.all(ids.map((id) => this.users.get(id).catch(() => null)));
-    return new Map(users.filter((u) => u !== null).map((u) => [u.id, u.displayName]));
   }
 }
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { IsNull, Repository, type EntityManager } from 'typeorm';
+import { In, IsNull, Repository, type EntityManager } from 'typeorm';
 import { Clock } from '../common/clock.js';
 import { NotFoundError } from '../common/domain-error.js';
 import type { AppConfig } from '../config/app-config.js';
@@ -114,6 +114,16 @@ export class UsersService implements OnApplicationBootstrap {
     const user = await this.users.findOneBy({ id });
     if (!user) throw new NotFoundError('account', id);
     return user;
+  }
+
+  /** Display names of several accounts in one query (staff views name who booked what). */
+  async displayNames(ids: readonly string[]): Promise<Map<string, string>> {
+    if (ids.length === 0) return new Map();
+    const users = await this.users.find({
+      where: { id: In([...new Set(ids)]) },
+      select: { id: true, displayName: true },
+    });
+    return new Map(users.map((user) => [user.id, user.displayName]));
   }
 
   findActive(id: string): Promise<User | null> {

@@ -42,7 +42,9 @@ export class Booking1763956800000 implements MigrationInterface {
         created_at bigint NOT NULL,
         updated_at bigint NOT NULL,
         CHECK (end_ms > start_ms))`,
-      `CREATE INDEX reservations_machine_time ON reservations (machine_id, start_ms)`,
+      // Bounds "active and overlapping" per machine (the booking check, the overlap triggers,
+      // availability) instead of walking a machine's whole, ever-growing history.
+      `CREATE INDEX reservations_machine_active ON reservations (machine_id, status, end_ms)`,
       `CREATE INDEX reservations_site_time ON reservations (site_id, start_ms)`,
       `CREATE INDEX reservations_maker ON reservations (maker_id, status, start_ms)`,
       `CREATE INDEX reservations_pending_check_in ON reservations (status, checked_in_at, start_ms)`,
@@ -87,7 +89,9 @@ export class Booking1763956800000 implements MigrationInterface {
       `CREATE INDEX audit_log_site ON audit_log (site_id, at)`,
       ...(postgres
         ? [
-            `CREATE EXTENSION IF NOT EXISTS btree_gist`,
+            // In public, never in the current schema: dropping a schema (a test suite's) would
+            // otherwise drop the extension and, by cascade, every other schema's constraint.
+            `CREATE EXTENSION IF NOT EXISTS btree_gist SCHEMA public`,
             `ALTER TABLE reservations ADD CONSTRAINT reservations_no_overlap
                EXCLUDE USING gist (machine_id WITH =, int8range(start_ms, end_ms) WITH &&) WHERE (${ACTIVE})`,
           ]
