@@ -3,7 +3,6 @@ import { Reflector } from '@nestjs/core';
 import { ForbiddenError, UnauthenticatedError } from '../common/domain-error.js';
 import { ALLOWED_AUDIENCES, PUBLIC_ROUTE, type AuthenticatedRequest } from './auth.decorators.js';
 import { AuthService } from './auth.service.js';
-import { DeviceCredentialsService } from './device-credentials.service.js';
 import { audienceOf, type Audience, type Principal } from './principal.js';
 
 const PEOPLE: Audience[] = ['maker', 'staff', 'admin'];
@@ -14,7 +13,6 @@ export class AuthGuard implements CanActivate {
   constructor(
     @Inject(Reflector) private readonly reflector: Reflector,
     @Inject(AuthService) private readonly auth: AuthService,
-    @Inject(DeviceCredentialsService) private readonly devices: DeviceCredentialsService,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -34,11 +32,6 @@ export class AuthGuard implements CanActivate {
 
   private async authenticate(header: string | undefined): Promise<Principal | null> {
     const token = /^Bearer (\S+)$/.exec(header ?? '')?.[1];
-    if (!token) return null;
-    if (token.startsWith('kiosk_')) {
-      const kiosk = await this.devices.verifyKioskToken(token);
-      return kiosk?.siteId ? { kind: 'kiosk', credentialId: kiosk.id, siteId: kiosk.siteId } : null;
-    }
-    return this.auth.principalFromAccessToken(token);
+    return token ? this.auth.principalFromToken(token) : null;
   }
 }

@@ -10,6 +10,7 @@ import { WriteLock } from '../database/write-lock.js';
 import type { User } from '../users/user.entity.js';
 import { UsersService } from '../users/users.service.js';
 import { InvalidCredentialsError, InvalidRefreshTokenError, TooManyAttemptsError } from './auth.errors.js';
+import { DeviceCredentialsService } from './device-credentials.service.js';
 import { LoginThrottle } from './login-throttle.js';
 import type { Principal } from './principal.js';
 import { RefreshToken } from './refresh-token.entity.js';
@@ -39,6 +40,7 @@ export class AuthService {
 
   constructor(
     @Inject(UsersService) private readonly users: UsersService,
+    @Inject(DeviceCredentialsService) private readonly devices: DeviceCredentialsService,
     @Inject(JwtService) private readonly jwt: JwtService,
     @InjectRepository(RefreshToken) private readonly refreshTokens: Repository<RefreshToken>,
     @Inject(WriteLock) private readonly writeLock: WriteLock,
@@ -81,6 +83,18 @@ export class AuthService {
       throw new InvalidRefreshTokenError();
     }
     return this.openSession(user);
+  }
+
+  /**
+   * The caller behind a bearer token — a lobby kiosk's token or a person's access token — or null.
+   * HTTP routes and live screens both authenticate through here.
+   */
+  async principalFromToken(token: string): Promise<Principal | null> {
+    if (token.startsWith('kiosk_')) {
+      const kiosk = await this.devices.verifyKioskToken(token);
+      return kiosk?.siteId ? { kind: 'kiosk', credentialId: kiosk.id, siteId: kiosk.siteId } : null;
+    }
+    return this.principalFromAccessToken(token);
   }
 
   /** The caller behind a bearer access token, or null when it is invalid, expired or deactivated. */

@@ -8,7 +8,6 @@ import {
 import type { Namespace, Socket } from 'socket.io';
 import type { Subscription } from 'rxjs';
 import { AuthService } from '../auth/auth.service.js';
-import { DeviceCredentialsService } from '../auth/device-credentials.service.js';
 import { canManageSite, canReadSite, type Principal } from '../auth/principal.js';
 import { LiveService } from './live.service.js';
 
@@ -49,7 +48,6 @@ export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, On
   constructor(
     @Inject(LiveService) private readonly live: LiveService,
     @Inject(AuthService) private readonly auth: AuthService,
-    @Inject(DeviceCredentialsService) private readonly devices: DeviceCredentialsService,
   ) {}
 
   onModuleInit(): void {
@@ -87,7 +85,7 @@ export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, On
   async recheckViewers(): Promise<void> {
     for (const viewer of [...this.viewers.values()]) {
       try {
-        const principal = await this.authenticate(viewer.token);
+        const principal = await this.auth.principalFromToken(viewer.token);
         if (!principal || !canReadSite(principal, viewer.siteId)) {
           this.refuse(viewer.socket, 'UNAUTHENTICATED', 'This screen’s access has ended.');
         } else if (this.audienceOf(principal, viewer.siteId) !== viewer.audience) {
@@ -101,7 +99,7 @@ export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, On
 
   private async admit(socket: Socket): Promise<void> {
     const { token, siteId } = (socket.handshake.auth ?? {}) as { token?: unknown; siteId?: unknown };
-    const principal = typeof token === 'string' ? await this.authenticate(token) : null;
+    const principal = typeof token === 'string' ? await this.auth.principalFromToken(token) : null;
     // The socket may have gone while its credentials were checked: keep nothing of it.
     if (!socket.connected) return;
     if (!principal) return this.refuse(socket, 'UNAUTHENTICATED', 'Sign in, or pair this screen with a kiosk token.');
@@ -153,13 +151,5 @@ export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, On
 
   private audienceOf(principal: Principal, siteId: string): Audience {
     return canManageSite(principal, siteId) ? 'staff' : 'kiosk';
-  }
-
-  private async authenticate(token: string): Promise<Principal | null> {
-    if (token.startsWith('kiosk_')) {
-      const kiosk = await this.devices.verifyKioskToken(token);
-      return kiosk?.siteId ? { kind: 'kiosk', credentialId: kiosk.id, siteId: kiosk.siteId } : null;
-    }
-    return this.auth.principalFromAccessToken(token);
   }
 }
