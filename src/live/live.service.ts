@@ -19,6 +19,7 @@ import {
   type StaffMachine,
 } from './live.views.js';
 import { kindSummaries, machineOccupancy, type LiveFacts } from './occupancy.rules.js';
+import { iso } from '../common/instants.js';
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;
@@ -47,7 +48,8 @@ interface SiteLive {
   seq: number;
   at: number;
   timeZone: string;
-  machines: Map<string, { staff: StaffMachine; key: string }>;
+  /** Each machine's kiosk view (the allow-list of live.views.ts) and staff view. */
+  machines: Map<string, { kiosk: KioskMachine; staff: StaffMachine; key: string }>;
   kinds: KioskKind[];
 }
 
@@ -99,8 +101,18 @@ export class LiveService implements OnApplicationBootstrap, OnModuleDestroy {
   ): LiveSnapshot<KioskMachine> | LiveSnapshot<StaffMachine> | null {
     const site = this.state.get(siteId);
     if (!site) return null;
-    const staff = [...site.machines.values()].map((entry) => entry.staff);
-    return this.frame(siteId, site, audience === 'staff' ? staff : staff.map(stripToKiosk));
+    const entries = [...site.machines.values()];
+    return audience === 'staff'
+      ? this.frame(
+          siteId,
+          site,
+          entries.map((entry) => entry.staff),
+        )
+      : this.frame(
+          siteId,
+          site,
+          entries.map((entry) => entry.kiosk),
+        );
   }
 
   /**
@@ -168,7 +180,7 @@ export class LiveService implements OnApplicationBootstrap, OnModuleDestroy {
       machines: new Map(),
       kinds: [],
     };
-    const changed: StaffMachine[] = [];
+    const changed: Array<{ kiosk: KioskMachine; staff: StaffMachine }> = [];
     const occupancies = machines.map((machine) => {
       const mine = active.filter((r) => r.machineId === machine.id);
       const live = this.machineLive.get(machine.id);
@@ -185,10 +197,11 @@ export class LiveService implements OnApplicationBootstrap, OnModuleDestroy {
         now,
         SOON_MS,
       );
-      const staff = staffMachine(kioskMachine(occupancy), live, mine, names, now);
+      const kiosk = kioskMachine(occupancy);
+      const staff = staffMachine(kiosk, live, mine, names, now);
       const key = JSON.stringify(staff);
-      next.machines.set(machine.id, { staff, key });
-      if (previous?.machines.get(machine.id)?.key !== key) changed.push(staff);
+      next.machines.set(machine.id, { kiosk, staff, key });
+      if (previous?.machines.get(machine.id)?.key !== key) changed.push({ kiosk, staff });
       return occupancy;
     });
     next.kinds = kindSummaries(occupancies).map(kioskKind);
@@ -198,8 +211,16 @@ export class LiveService implements OnApplicationBootstrap, OnModuleDestroy {
     this.state.set(siteId, next);
     this.updates$.next({
       siteId,
-      staff: this.frame(siteId, next, changed),
-      kiosk: this.frame(siteId, next, changed.map(stripToKiosk)),
+      staff: this.frame(
+        siteId,
+        next,
+        changed.map((entry) => entry.staff),
+      ),
+      kiosk: this.frame(
+        siteId,
+        next,
+        changed.map((entry) => entry.kiosk),
+      ),
     });
   }
 
@@ -236,7 +257,6 @@ function staffMachine(
   names: Map<string, string>,
   now: number,
 ): StaffMachine {
-  const iso = (ms: number) => new Date(ms).toISOString();
   const current = reservations.find((r) => r.start <= now && now < r.end);
   const next = reservations.find((r) => r.start > now);
   return {
@@ -269,10 +289,4 @@ function staffMachine(
       actions: [...i.actions],
     })),
   };
-}
-
-/** The kiosk's allow-list applied to a staff entry (see KioskMachine). */
-function stripToKiosk(machine: StaffMachine): KioskMachine {
-  const { machineId, machineName, kind, status, busyUntil, nextFreeAt, progressPct, attention } = machine;
-  return { machineId, machineName, kind, status, busyUntil, nextFreeAt, progressPct, attention: [...attention] };
 }

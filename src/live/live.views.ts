@@ -1,4 +1,5 @@
 import type { KindSummary, MachineOccupancy, OccupancyStatus } from './occupancy.rules.js';
+import { isoOrNull } from '../common/instants.js';
 
 /**
  * What a lobby screen receives. Built field by field from an allow-list, so nothing about a person
@@ -49,21 +50,19 @@ export interface LiveSnapshot<M> {
 /** Only the machines that changed since `seq - 1`, with the kinds summary that goes with them. */
 export type LiveDelta<M> = LiveSnapshot<M>;
 
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-
 export function kioskMachine(machine: MachineOccupancy): KioskMachine {
   return {
     machineId: machine.machineId,
     machineName: machine.machineName,
     kind: machine.kind,
     status: machine.status,
-    busyUntil: iso(machine.busyUntil),
-    nextFreeAt: iso(machine.nextFreeAt),
+    busyUntil: isoOrNull(machine.busyUntil),
+    nextFreeAt: isoOrNull(machine.nextFreeAt),
     progressPct: machine.progressPct,
     attention: [...machine.attention],
   };
 }
 
 export function kioskKind(kind: KindSummary): KioskKind {
-  return { kind: kind.kind, total: kind.total, freeNow: kind.freeNow, nextFreeAt: iso(kind.nextFreeAt) };
+  return { kind: kind.kind, total: kind.total, freeNow: kind.freeNow, nextFreeAt: isoOrNull(kind.nextFreeAt) };
 }

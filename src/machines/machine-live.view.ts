@@ -10,6 +10,7 @@ import type { Alert } from './alert.rules.js';
 import type { LinkSummary } from './live-state.rules.js';
 import type { MachineLive } from './machine-live.model.js';
 import type { AdminStatus } from './machine.entity.js';
+import { iso } from '../common/instants.js';
 
 export interface MachineLiveView {
   machineId: string;
@@ -37,8 +38,6 @@ export interface AlertView {
   interventionId: string | null;
   raisedAt: string;
 }
-
-const iso = (ms: number): string => new Date(ms).toISOString();
 
 /**
  * Live state carries no personal data, with one exception kept from kiosks: the job's display

@@ -42,7 +42,9 @@ export class AvailabilityService {
     const open = openIntervals(calendar, range.start, range.end);
     const byMachine = new Map<string, Reservation[]>();
     for (const reservation of reservations) {
-      byMachine.set(reservation.machineId, [...(byMachine.get(reservation.machineId) ?? []), reservation]);
+      const list = byMachine.get(reservation.machineId);
+      if (list) list.push(reservation);
+      else byMachine.set(reservation.machineId, [reservation]);
     }
     return machines.map((machine) => {
       const policy = this.context.policyFor(site, machine.kind);

@@ -21,6 +21,7 @@ import { WEEKDAYS, type Weekday } from '../sites/opening-hours.rules.js';
 import { BLOCK_CATEGORIES, type Block, type BlockCategory } from './block.entity.js';
 import { BlocksService } from './blocks.service.js';
 import { toReservationView, ZONED } from './reservation.dto.js';
+import { isoOrNull } from '../common/instants.js';
 
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$|^24:00$/;
 
@@ -82,17 +83,16 @@ class CreateBlockDto {
   weekly?: WeeklyPatternDto;
 }
 
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 const blockView = (block: Block) => ({
   id: block.id,
   siteId: block.siteId,
   machineIds: block.machineIds,
   reason: block.reason,
   category: block.category,
-  start: iso(block.start),
-  end: iso(block.end),
+  start: isoOrNull(block.start),
+  end: isoOrNull(block.end),
   weekly: block.weekly,
-  createdAt: iso(block.createdAt),
+  createdAt: isoOrNull(block.createdAt),
 });
 
 @ApiTags('blocks')
@@ -122,7 +122,7 @@ export class BlocksController {
       ...blockView(block),
       conflicts: conflicts.map(({ reservation, occurrence }) => ({
         reservation: toReservationView(reservation),
-        occurrence: { start: iso(occurrence.start), end: iso(occurrence.end) },
+        occurrence: { start: isoOrNull(occurrence.start), end: isoOrNull(occurrence.end) },
       })),
     };
   }

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsISO8601, IsOptional, IsString, Length, Matches } from 'class-validator';
 import type { Reservation, ReservationStatus } from './reservation.entity.js';
+import { iso } from '../common/instants.js';
 
 const ISO = { strict: true, strictSeparator: true };
 const ISO_MESSAGE = (field: string) =>
@@ -89,8 +90,6 @@ export interface ReservationView {
   checkInGraceMinutes: number;
   createdAt: string;
 }
-
-const iso = (ms: number) => new Date(ms).toISOString();
 
 export function toReservationView(reservation: Reservation): ReservationView {
   return {

@@ -17,10 +17,10 @@ import {
 } from './reservation.dto.js';
 import { InvalidRangeError } from './reservations.errors.js';
 import { ReservationsService } from './reservations.service.js';
+import { iso } from '../common/instants.js';
 
 const DAY_MS = 86_400_000;
 const MAX_AVAILABILITY_DAYS = 31;
-const iso = (ms: number) => new Date(ms).toISOString();
 
 class AvailabilityQuery extends RangeQuery {
   @IsOptional()

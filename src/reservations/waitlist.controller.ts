@@ -7,6 +7,7 @@ import { MACHINE_KINDS, type MachineKind } from '../config/app-config.js';
 import { ZONED } from './reservation.dto.js';
 import type { WaitlistEntry } from './waitlist-entry.entity.js';
 import { WaitlistService } from './waitlist.service.js';
+import { isoOrNull } from '../common/instants.js';
 
 class JoinWaitlistDto {
   @ApiProperty({ example: 'saint-ouen' })
@@ -24,18 +25,17 @@ class JoinWaitlistDto {
   @ApiProperty() @IsISO8601({ strict: true }) @Matches(ZONED, { message: 'end needs a time zone offset' }) end!: string;
 }
 
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 const view = (entry: WaitlistEntry) => ({
   id: entry.id,
   siteId: entry.siteId,
   kind: entry.kind,
-  start: iso(entry.start),
-  end: iso(entry.end),
+  start: isoOrNull(entry.start),
+  end: isoOrNull(entry.end),
   status: entry.status,
   offer: entry.offeredMachineId
-    ? { machineId: entry.offeredMachineId, start: iso(entry.offeredStart), end: iso(entry.offeredEnd) }
+    ? { machineId: entry.offeredMachineId, start: isoOrNull(entry.offeredStart), end: isoOrNull(entry.offeredEnd) }
     : null,
-  createdAt: iso(entry.createdAt),
+  createdAt: isoOrNull(entry.createdAt),
 });
 
 @ApiTags('waiting list')
