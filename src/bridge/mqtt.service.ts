@@ -16,6 +16,20 @@ export interface MqttMessage {
 /** How long boot waits for the first broker connection before going on and reporting it in /health. */
 const FIRST_CONNECT_WAIT_MS = 5_000;
 const SERVICE_VERSION = '0.1.0';
+const SHUTDOWN_GRACE_MS = 2_000;
+
+/** True when `work` settled within the grace period (failures count as settled). */
+function withinShutdownGrace(work: Promise<unknown>): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), SHUTDOWN_GRACE_MS)));
+  return Promise.race([
+    work.then(
+      () => true,
+      () => true,
+    ),
+    late,
+  ]).finally(() => clearTimeout(timer));
+}
 
 /**
  * The service's one MQTT connection (and, without MQTT_URL, the embedded broker it talks to).
@@ -116,11 +130,12 @@ export class MqttService implements OnModuleInit, OnApplicationShutdown {
       if (this.client.connected && this.encoder) {
         // A clean stop says so itself; the will only fires for a crash or a lost connection.
         const offline = this.encoder.status('offline');
-        await this.client
-          .publishAsync(offline.topic, Buffer.from(offline.payload), { qos: 1, retain: true })
-          .catch(() => undefined);
+        await withinShutdownGrace(
+          this.client.publishAsync(offline.topic, Buffer.from(offline.payload), { qos: 1, retain: true }),
+        );
       }
-      await this.client.endAsync();
+      // A broker that stops answering must not hold the service's shutdown: end forcefully.
+      if (!(await withinShutdownGrace(this.client.endAsync()))) await this.client.endAsync(true);
     }
     this.messages$.complete();
     await this.broker?.stop();
