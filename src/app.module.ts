@@ -8,6 +8,7 @@ import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { DemoModule } from './demo/demo.module.js';
 import { HealthModule } from './health/health.module.js';
+import { JobsModule } from './jobs/jobs.module.js';
 import { LiveModule } from './live/live.module.js';
 import { MachinesModule } from './machines/machines.module.js';
 import { PagesModule } from './pages/pages.module.js';
@@ -39,6 +40,7 @@ export class AppModule {
         TrainingsModule,
         ReservationsModule,
         BridgeModule,
+        JobsModule,
         HealthModule,
         LiveModule,
         DemoModule,

@@ -39,9 +39,10 @@ function setup() {
     covers: (bridgeId, machineId) => COVERAGE[bridgeId]?.includes(machineId) ?? false,
   };
   const resync = jest.fn<HandlerDeps['resync']>();
-  const handler = new BridgeMessageHandler({ live, directory, sessions: new BridgeSessions(), resync });
+  const commandResult = jest.fn<HandlerDeps['commandResult']>();
+  const handler = new BridgeMessageHandler({ live, directory, sessions: new BridgeSessions(), resync, commandResult });
   const handle = (out: OutgoingMessage, mayPark = false) => handler.handle(decoded(out), mayPark);
-  return { calls, resync, handle };
+  return { calls, resync, commandResult, handle };
 }
 
 function decoded(out: OutgoingMessage): DecodedMessage | ClearedRetained {
@@ -59,6 +60,14 @@ describe('BridgeMessageHandler', () => {
     const { handle, calls } = setup();
     expect(handle(bridge('b1', 1).state('m1', idle))).toBe('ACCEPTED');
     expect(calls).toEqual(['link b1 true', 'state m1 b1']);
+  });
+
+  it('hands a command result from the machine’s bridge to the sender, and no one else’s', () => {
+    const { handle, commandResult } = setup();
+    const answer = { commandId: 'c-1', status: 'accepted', stage: 'accepted' } as const;
+    expect(handle(bridge('b1', 1).commandResult('m1', answer))).toBe('ACCEPTED');
+    expect(handle(bridge('b2', 1).commandResult('m1', answer))).toBe('NOT_ITS_MACHINE');
+    expect(commandResult.mock.calls).toEqual([['m1', 'b1', answer]]);
   });
 
   it('parks an unknown machine or a machine the bridge does not cover, or rejects it when told to decide', () => {

@@ -1,6 +1,7 @@
 import type {
   BridgeStatusMessage,
   ClearedRetained,
+  CommandResult,
   DecodedMessage,
   MachineChannel,
   RetainedMachineChannel,
@@ -33,6 +34,8 @@ export interface HandlerDeps {
   sessions: BridgeSessions;
   /** Asks the bridge to republish everything about the machine (MQTT.md: a gap in `seq`). */
   resync(bridgeId: string, machineId: string): void;
+  /** Hands a command's answer to whoever sent the command. */
+  commandResult(machineId: string, bridgeId: string, result: CommandResult): void;
 }
 
 /**
@@ -100,8 +103,8 @@ export class BridgeMessageHandler {
         live.applyTelemetry(machineId, bridgeId, decoded.message.data);
         return 'ACCEPTED';
       case 'cmd/res':
-        // Results matter to whoever sent the command (the jobs outbox); here they only show life.
         live.touch(machineId, bridgeId);
+        this.deps.commandResult(machineId, bridgeId, decoded.message.data);
         return 'ACCEPTED';
       default:
         return 'IGNORED';

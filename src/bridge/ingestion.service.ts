@@ -15,6 +15,7 @@ import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { MachineLiveService } from '../machines/machine-live.service.js';
 import { BridgeDirectory } from './bridge-directory.js';
+import { CommandResults } from './command-results.js';
 import { BridgeMessageHandler, PARK } from './bridge-message.handler.js';
 import { emptyCounts, isRejection, LogThrottle, type IngestionOutcome } from './ingestion-stats.js';
 import { MqttService, type MqttMessage } from './mqtt.service.js';
@@ -85,6 +86,7 @@ export class IngestionService implements OnApplicationBootstrap, OnModuleDestroy
     @Inject(MqttService) private readonly mqtt: MqttService,
     @Inject(MachineLiveService) private readonly live: MachineLiveService,
     @Inject(BridgeDirectory) private readonly directory: BridgeDirectory,
+    @Inject(CommandResults) results: CommandResults,
     @Inject(Clock) private readonly clock: Clock,
   ) {
     this.prefix = config.mqtt.topicPrefix;
@@ -93,6 +95,7 @@ export class IngestionService implements OnApplicationBootstrap, OnModuleDestroy
       directory,
       sessions: this.sessions,
       resync: (bridgeId, machineId) => this.resync(bridgeId, machineId),
+      commandResult: (machineId, bridgeId, result) => results.results$.next({ machineId, bridgeId, result }),
     });
   }
 

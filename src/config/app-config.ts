@@ -67,6 +67,19 @@ export interface AppConfig {
   machineKinds: Partial<Record<MachineKind, { training?: string }>>;
   booking: { default: BookingPolicyConfig; kinds: Record<string, BookingPolicyOverride> };
   sites: SiteConfig[];
+  jobs: JobsConfig;
   /** A new installation shows simulated machines until real bridges are connected. */
   demo: { simulatedBridges: boolean; warp: number };
+}
+
+/** The job queue's knobs; README "Jobs" explains each. */
+export interface JobsConfig {
+  maxFileBytes: number;
+  /** Two job starts on one site at least this far apart. */
+  staggerSeconds: number;
+  /** Time kept free after a job's corrected estimate before the machine's next booking. */
+  marginMinutes: number;
+  /** What a file without an estimate is assumed to take. */
+  unknownEstimateMinutes: number;
+  dispatch: { answerTimeoutSeconds: number; resendSeconds: number; attempts: number; giveUpMinutes: number };
 }

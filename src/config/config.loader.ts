@@ -111,6 +111,18 @@ function toAppConfig(raw: RawConfig, env: NodeJS.ProcessEnv, file: string): AppC
     trainings: raw.trainings ?? [],
     machineKinds: raw.machineKinds ?? {},
     booking: { default: raw.booking.default, kinds: raw.booking.kinds ?? {} },
+    jobs: {
+      maxFileBytes: Math.round((raw.jobs?.maxFileMb ?? 100) * 1024 * 1024),
+      staggerSeconds: raw.jobs?.staggerSeconds ?? 20,
+      marginMinutes: raw.jobs?.marginMinutes ?? 10,
+      unknownEstimateMinutes: raw.jobs?.unknownEstimateMinutes ?? 120,
+      dispatch: {
+        answerTimeoutSeconds: raw.jobs?.dispatch?.answerTimeoutSeconds ?? 30,
+        resendSeconds: raw.jobs?.dispatch?.resendSeconds ?? 3,
+        attempts: raw.jobs?.dispatch?.attempts ?? 3,
+        giveUpMinutes: raw.jobs?.dispatch?.giveUpMinutes ?? 10,
+      },
+    },
     demo: { simulatedBridges: raw.demo?.simulatedBridges ?? false, warp: raw.demo?.warp ?? 1 },
     sites: raw.sites.map((site: RawConfig) => ({
       ...site,

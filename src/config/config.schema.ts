@@ -134,6 +134,26 @@ export const configSchema = {
       required: ['default'],
       properties: { default: policy, kinds: policyByKind },
     },
+    jobs: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        maxFileMb: { type: 'number', exclusiveMinimum: 0, maximum: 2048 },
+        staggerSeconds: { type: 'integer', minimum: 0, maximum: 3600 },
+        marginMinutes: { type: 'integer', minimum: 0, maximum: 1440 },
+        unknownEstimateMinutes: { type: 'integer', minimum: 1, maximum: 10080 },
+        dispatch: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            answerTimeoutSeconds: { type: 'integer', minimum: 1, maximum: 3600 },
+            resendSeconds: { type: 'number', minimum: 0.1, maximum: 600 },
+            attempts: { type: 'integer', minimum: 1, maximum: 20 },
+            giveUpMinutes: { type: 'integer', minimum: 1, maximum: 1440 },
+          },
+        },
+      },
+    },
     demo: {
       type: 'object',
       additionalProperties: false,

@@ -162,6 +162,11 @@ export class ReservationsService {
     return this.reservations.find({ where, order: { start: 'ASC' }, take: 500 });
   }
 
+  /** An active booking by id, for the job queue (which runs a maker's job inside their booking). */
+  activeById(id: string): Promise<Reservation | null> {
+    return this.reservations.findOneBy({ id, status: 'active' });
+  }
+
   listForSite(siteId: string, range: Interval): Promise<Reservation[]> {
     return this.reservations.find({
       where: { siteId, start: LessThan(range.end), end: MoreThan(range.start) },

@@ -1,0 +1,94 @@
+import { uuidv7, type Command, type FileReference } from '@fabrique/firmware-bridge';
+import type { JobsConfig } from '../config/app-config.js';
+import type { DispatchPolicy } from './dispatch.rules.js';
+import { JobCommand } from './job-command.entity.js';
+import type { Job } from './job.entity.js';
+
+export function dispatchPolicy(config: JobsConfig['dispatch']): DispatchPolicy {
+  return {
+    answerTimeoutMs: config.answerTimeoutSeconds * 1000,
+    resendMs: config.resendSeconds * 1000,
+    maxResendMs: Math.max(config.resendSeconds * 1000, 30_000),
+    attempts: config.attempts,
+    giveUpMs: config.giveUpMinutes * 60_000,
+  };
+}
+
+const EXPECT: Partial<Record<Command['command'], Command['expectState']>> = {
+  start_job: ['idle'],
+  load_design: ['idle'],
+  pause: ['running'],
+  resume: ['paused'],
+};
+
+function outboxRow(
+  command: Command,
+  job: Job,
+  machineId: string,
+  attempt: number,
+  issuedAt: number,
+  expiresAt: number,
+): JobCommand {
+  return Object.assign(new JobCommand(), {
+    commandId: command.commandId,
+    jobId: job.id,
+    machineId,
+    command: command.command,
+    payload: command,
+    attempt,
+    issuedAt,
+    expiresAt,
+    sends: 0,
+    lastSentAt: null,
+    status: 'pending' as const,
+    result: null,
+    answeredAt: null,
+  });
+}
+
+/** The command that starts (or, where a person starts it at the machine, loads) a job. */
+export function startCommand(
+  job: Job,
+  machineId: string,
+  file: FileReference,
+  remoteStart: boolean,
+  attempt: number,
+  now: number,
+  config: JobsConfig['dispatch'],
+): JobCommand {
+  const expiresAt = now + config.answerTimeoutSeconds * 1000;
+  const name = remoteStart ? 'start_job' : 'load_design';
+  const command = {
+    command: name,
+    commandId: uuidv7(),
+    jobId: job.id,
+    issuedAt: new Date(now).toISOString(),
+    expiresAt: new Date(expiresAt).toISOString(),
+    expectState: EXPECT[name],
+    params: file,
+  } as Command;
+  return outboxRow(command, job, machineId, attempt, now, expiresAt);
+}
+
+/** Cancel, pause or resume of the job on its machine; `jobId` makes the bridge refuse it for any other job. */
+export function controlCommand(
+  name: 'cancel' | 'pause' | 'resume',
+  job: Job,
+  now: number,
+  config: JobsConfig['dispatch'],
+): JobCommand {
+  const expiresAt = now + config.answerTimeoutSeconds * 1000;
+  const expectState = EXPECT[name];
+  // An adopted job goes by the machine's own name for it (none: the bridge takes "the current job").
+  const jobId = job.source === 'machine' ? (job.machineJobRef ?? undefined) : job.id;
+  const command = {
+    command: name,
+    commandId: uuidv7(),
+    ...(jobId === undefined ? {} : { jobId }),
+    issuedAt: new Date(now).toISOString(),
+    expiresAt: new Date(expiresAt).toISOString(),
+    ...(expectState ? { expectState } : {}),
+    params: {},
+  } as Command;
+  return outboxRow(command, job, job.machineId!, job.attempts, now, expiresAt);
+}

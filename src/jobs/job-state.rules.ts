@@ -1,0 +1,169 @@
+import type {
+  BridgeMachineState,
+  CommandResult,
+  EventType,
+  JobOutcome,
+  MachineStateSnapshot,
+  PauseReason,
+} from '@fabrique/firmware-bridge';
+
+/**
+ * A job's life: `draft` (uploaded, estimate shown, not yet queued) → `queued` → `dispatching`
+ * (a `start_job` is in the outbox) → on the machine (`accepted`, `transferring`, `running`,
+ * `paused`, `needs_attention`) → exactly one terminal state.
+ */
+export const JOB_STATES = [
+  'draft',
+  'queued',
+  'dispatching',
+  'accepted',
+  'transferring',
+  'running',
+  'paused',
+  'needs_attention',
+  'completed',
+  'failed',
+  'cancelled',
+  'lost',
+] as const;
+export type JobState = (typeof JOB_STATES)[number];
+
+export const TERMINAL_STATES: readonly JobState[] = ['completed', 'failed', 'cancelled', 'lost'];
+/** The machine holds the job: it must end there (finish, cancel, loss), never be sent again. */
+export const ON_MACHINE_STATES: readonly JobState[] = ['accepted', 'transferring', 'running', 'paused', 'needs_attention'];
+/** The job owns its machine: nothing else may be started on it. */
+export const MACHINE_TAKEN_STATES: readonly JobState[] = ['dispatching', ...ON_MACHINE_STATES];
+
+const ENDINGS: JobState[] = ['completed', 'failed', 'cancelled', 'lost'];
+
+/**
+ * Moves a job may make. Reports from a machine can arrive out of order (a `job.started` before the
+ * command result), so a state may skip ahead; it never goes back to an earlier step, except
+ * `dispatching` → `queued` when the machine refused or never saw the command.
+ */
+const NEXT: Record<JobState, readonly JobState[]> = {
+  draft: ['queued', 'cancelled'],
+  queued: ['dispatching', 'cancelled', 'failed'],
+  dispatching: ['queued', ...ON_MACHINE_STATES, ...ENDINGS],
+  accepted: ['transferring', 'running', 'paused', 'needs_attention', ...ENDINGS],
+  transferring: ['running', 'paused', 'needs_attention', ...ENDINGS],
+  running: ['paused', 'needs_attention', ...ENDINGS],
+  paused: ['running', 'needs_attention', ...ENDINGS],
+  needs_attention: ['running', 'paused', ...ENDINGS],
+  completed: [],
+  failed: [],
+  cancelled: [],
+  lost: [],
+};
+
+export function isTerminal(state: JobState): boolean {
+  return TERMINAL_STATES.includes(state);
+}
+
+export function canMove(from: JobState, to: JobState): boolean {
+  return NEXT[from].includes(to);
+}
+
+/** Where a report from the machine says the job is, and why (recorded on the transition). */
+export interface Reported {
+  to: JobState;
+  reason: string;
+}
+
+/** A paused job waits for a person when the machine stopped by itself. */
+function pausedState(reason: PauseReason | undefined): JobState {
+  return reason === undefined || reason === 'user' ? 'paused' : 'needs_attention';
+}
+
+/** What an edge event about a job means for it; null for events that do not move jobs. */
+export function reportedByEvent(type: EventType, data: Record<string, unknown>): Reported | null {
+  switch (type) {
+    case 'job.accepted':
+      return { to: 'accepted', reason: 'the machine accepted the job' };
+    case 'transfer.progress':
+    case 'transfer.completed':
+      return { to: 'transferring', reason: 'the file is being sent to the machine' };
+    case 'job.started':
+      return { to: 'running', reason: 'the machine started the job' };
+    case 'job.phase': {
+      const state = data.state as BridgeMachineState;
+      return state === 'paused' ? null : { to: 'running', reason: `the machine is ${String(data.phase)}` };
+    }
+    case 'job.paused': {
+      const reason = data.reason as PauseReason;
+      const to = pausedState(reason);
+      return { to, reason: to === 'paused' ? 'paused on request' : `the machine stopped: ${reason}` };
+    }
+    case 'job.resumed':
+      return { to: 'running', reason: 'the job resumed' };
+    case 'job.finished':
+      return { to: data.outcome as JobOutcome, reason: finishedReason(data) };
+    default:
+      return null;
+  }
+}
+
+function finishedReason(data: Record<string, unknown>): string {
+  const outcome = data.outcome as JobOutcome;
+  const detail = [data.nativeCode, data.message].filter((x) => typeof x === 'string' && x !== '').join(': ');
+  return detail ? `${outcome}: ${detail}` : `the machine reported the job ${outcome}`;
+}
+
+/**
+ * What the machine's full snapshot says about job `jobId` (null: the job the machine runs without
+ * an id of ours, started at the machine); null when it says nothing about it.
+ */
+export function reportedBySnapshot(snapshot: MachineStateSnapshot, jobId: string | null): Reported | null {
+  if (snapshot.job && snapshot.job.jobId === jobId) {
+    switch (snapshot.state) {
+      case 'receiving':
+        return { to: 'transferring', reason: 'the machine reports it is receiving the file' };
+      case 'paused':
+      case 'pausing':
+        return { to: pausedState(snapshot.pauseReason), reason: 'the machine reports the job paused' };
+      default:
+        return { to: 'running', reason: `the machine reports the job ${snapshot.state}` };
+    }
+  }
+  if (snapshot.lastJobOutcome && snapshot.lastJobOutcome.jobId === jobId) {
+    const { outcome } = snapshot.lastJobOutcome;
+    return { to: outcome, reason: `the machine reports the job ended ${outcome}` };
+  }
+  return null;
+}
+
+/** Snapshot states in which a machine would show a job it was running. */
+const SHOWS_ITS_JOB: readonly BridgeMachineState[] = ['idle', 'awaiting_clear', 'receiving', 'preparing', 'running'];
+
+/**
+ * A machine that reports a settled state with neither this job in progress nor as its last
+ * outcome no longer has it (a power cut, a reflash, someone cleared it at the machine).
+ */
+export function machineLostJob(snapshot: MachineStateSnapshot, jobId: string | null): boolean {
+  return SHOWS_ITS_JOB.includes(snapshot.state) && reportedBySnapshot(snapshot, jobId) === null;
+}
+
+export type StartAnswer =
+  | { kind: 'accepted'; reason: string }
+  /** The machine did not take it (busy, not clear, too late): the job may go to another machine. */
+  | { kind: 'retry'; reason: string }
+  | { kind: 'fail'; reason: string };
+
+/** What a `start_job` result means for the job (MQTT.md: results and error codes). */
+export function startAnswer(result: CommandResult): StartAnswer {
+  if (result.status !== 'error') return { kind: 'accepted', reason: 'the machine accepted the job' };
+  const error = result.error!;
+  const said = `${error.code}: ${error.message}`;
+  switch (error.code) {
+    // The bridge refuses a jobId it already has: the job is on the machine.
+    case 'DUPLICATE':
+      return { kind: 'accepted', reason: `the machine already has the job (${said})` };
+    case 'PRECONDITION_FAILED':
+    case 'EXPIRED':
+    case 'TIMEOUT':
+    case 'CONTROL_LOCKED':
+      return { kind: 'retry', reason: said };
+    default:
+      return error.retryable ? { kind: 'retry', reason: said } : { kind: 'fail', reason: said };
+  }
+}
