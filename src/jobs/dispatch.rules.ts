@@ -57,7 +57,8 @@ export function unansweredStart(input: UnansweredInput): UnansweredStart {
   if (now < command.expiresAt) return now >= nextSendAt(command, policy) ? { kind: 'send' } : { kind: 'wait' };
   const seconds = Math.round((command.expiresAt - command.issuedAt) / 1000);
   // The margin covers clock skew and a report that was already on its way when the command expired.
-  const spokeSince = input.machineReportedAt !== null && input.machineReportedAt > command.expiresAt + EVIDENCE_MARGIN_MS;
+  const spokeSince =
+    input.machineReportedAt !== null && input.machineReportedAt > command.expiresAt + EVIDENCE_MARGIN_MS;
   if (spokeSince) {
     if (input.attempt >= policy.attempts) {
       return { kind: 'fail', reason: `dispatch_timeout: no answer to ${input.attempt} start commands` };

@@ -45,7 +45,13 @@ import {
 } from './job-state.rules.js';
 import { Job, type JobProgressView } from './job.entity.js';
 import { MachineDurationRatio } from './machine-duration.entity.js';
-import { baseEstimateSeconds, planStarts, type QueuedJob, type SchedulableMachine, type WaitReason } from './scheduler.rules.js';
+import {
+  baseEstimateSeconds,
+  planStarts,
+  type QueuedJob,
+  type SchedulableMachine,
+  type WaitReason,
+} from './scheduler.rules.js';
 
 /** Something a bridge said that may move a job, handled in arrival order. */
 type Signal =
@@ -54,6 +60,7 @@ type Signal =
   | { kind: 'snapshot'; machineId: string; snapshot: MachineStateSnapshot };
 
 const TICK_MS = 1_000;
+const EVENT_GRACE_MS = 5_000;
 /** A machine's report must be this much newer than the job's last move before it can call the job lost. */
 const LOST_AFTER_MS = 10_000;
 /** How long a signed download link stays valid after the start command was issued. */
@@ -261,7 +268,12 @@ export class JobDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
       return moveJob(manager, job, { to: 'cancelled', reason: 'cancelled before the machine started it', actor }, now);
     }
     if (retry && job.attempts < this.policy.attempts) {
-      return moveJob(manager, job, { to: 'queued', reason: `not started: ${reason}`, actor, patch: { machineId: null } }, now);
+      return moveJob(
+        manager,
+        job,
+        { to: 'queued', reason: `not started: ${reason}`, actor, patch: { machineId: null } },
+        now,
+      );
     }
     const failure = retry ? `dispatch_timeout: ${reason}` : reason;
     return moveJob(manager, job, { to: 'failed', reason: failure, actor }, now);
@@ -288,6 +300,13 @@ export class JobDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
     if (!reported) return [];
     const patch: Partial<Job> = {};
     if (type === 'job.finished') Object.assign(patch, finishedPatch(data as unknown as JobFinishedEvent));
+    if (type === 'job.finished' && job.state === reported.to) {
+      // The snapshot told us first (reconcile); the event brings what only it carries.
+      const details = job.state === 'completed' ? patch : { ...patch, failureReason: reported.reason };
+      await manager.getRepository(Job).update({ id: job.id }, details);
+      if (job.state === 'completed') await this.learn(manager, Object.assign(job, details), patch.durations ?? null);
+      return [];
+    }
     const changes = [await moveJob(manager, job, { to: reported.to, reason: reported.reason, actor, patch }, now)];
     job = changes[0]?.job ?? job;
     if (type === 'job.finished' && reported.to === 'completed') await this.learn(manager, job, patch.durations ?? null);
@@ -302,11 +321,21 @@ export class JobDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
       const ours = await repo.findOneBy({ id: ref, machineId });
       if (ours) return ours;
     }
-    return repo.findOneBy({ machineId, source: 'machine', machineJobRef: ref ?? undefined, state: In([...MACHINE_TAKEN_STATES]) });
+    return repo.findOneBy({
+      machineId,
+      source: 'machine',
+      machineJobRef: ref ?? undefined,
+      state: In([...MACHINE_TAKEN_STATES]),
+    });
   }
 
   /** A job started at the machine itself becomes a job record rather than being ignored. */
-  private async adopt(manager: EntityManager, machineId: string, ref: string | null, now: number): Promise<JobChange | null> {
+  private async adopt(
+    manager: EntityManager,
+    machineId: string,
+    ref: string | null,
+    now: number,
+  ): Promise<JobChange | null> {
     const repo = manager.getRepository(Job);
     if (await repo.existsBy({ machineId, state: In([...MACHINE_TAKEN_STATES]) })) return null;
     if (ref !== null && (await repo.existsBy({ id: ref }))) return null;
@@ -343,8 +372,11 @@ export class JobDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
 
   private async cancelIfRequested(manager: EntityManager, job: Job, now: number): Promise<Array<JobChange | null>> {
     if (job.cancelRequestedAt === null || !ON_MACHINE_STATES.includes(job.state)) return [];
-    const pending = await manager.getRepository(JobCommand).existsBy({ jobId: job.id, command: 'cancel', status: 'pending' });
-    if (!pending) await manager.getRepository(JobCommand).insert(controlCommand('cancel', job, now, this.config.jobs.dispatch));
+    const pending = await manager
+      .getRepository(JobCommand)
+      .existsBy({ jobId: job.id, command: 'cancel', status: 'pending' });
+    if (!pending)
+      await manager.getRepository(JobCommand).insert(controlCommand('cancel', job, now, this.config.jobs.dispatch));
     return [];
   }
 
@@ -373,7 +405,10 @@ export class JobDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
     const active = await this.jobs.findBy({ state: In([...MACHINE_TAKEN_STATES]) });
     if (active.length === 0) return [];
     const pendingStarts = new Map(
-      (await this.commands.findBy({ status: 'pending', command: In(['start_job', 'load_design']) })).map((c) => [c.jobId, c]),
+      (await this.commands.findBy({ status: 'pending', command: In(['start_job', 'load_design']) })).map((c) => [
+        c.jobId,
+        c,
+      ]),
     );
     const moves: Array<{ job: Job; move: JobMove; command?: JobCommand }> = [];
     const now = this.clock.now();
@@ -384,7 +419,10 @@ export class JobDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
       const ref = job.source === 'machine' ? job.machineJobRef : job.id;
       const fresh = snapshot !== null && live!.snapshotAt !== null && live!.snapshotAt > job.stateSince;
       const said = snapshot && fresh ? reportedBySnapshot(snapshot, ref) : null;
-      if (said && said.to !== job.state && canMove(job.state, said.to)) {
+      // An ending is taken from a snapshot only once the `job.finished` event (durations, material,
+      // the machine's reason) has had time to arrive: a snapshot can overtake it on the wire.
+      const settled = said !== null && (!isTerminal(said.to) || now - live!.snapshotAt! >= EVENT_GRACE_MS);
+      if (said && settled && said.to !== job.state && canMove(job.state, said.to)) {
         moves.push({ job, move: { to: said.to, reason: said.reason, actor } });
         continue;
       }
@@ -400,7 +438,11 @@ export class JobDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
           policy: this.policy,
         });
         if (verdict.kind === 'retry' || verdict.kind === 'fail') {
-          moves.push({ job, command, move: { to: verdict.kind === 'fail' ? 'failed' : 'queued', reason: verdict.reason, actor: 'scheduler' } });
+          moves.push({
+            job,
+            command,
+            move: { to: verdict.kind === 'fail' ? 'failed' : 'queued', reason: verdict.reason, actor: 'scheduler' },
+          });
         }
         continue;
       }
@@ -411,7 +453,10 @@ export class JobDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
         live!.snapshotAt! > job.stateSince + LOST_AFTER_MS &&
         machineLostJob(snapshot, ref);
       if (lostNow) {
-        moves.push({ job, move: { to: 'lost', reason: `lost: ${job.machineId} reports ${snapshot.state} without this job`, actor } });
+        moves.push({
+          job,
+          move: { to: 'lost', reason: `lost: ${job.machineId} reports ${snapshot.state} without this job`, actor },
+        });
       }
     }
     if (moves.length === 0) return [];
@@ -419,7 +464,9 @@ export class JobDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
       const changes: Array<JobChange | null> = [];
       for (const { job, move, command } of moves) {
         if (command) {
-          await manager.getRepository(JobCommand).update({ commandId: command.commandId, status: 'pending' }, { status: 'dead' });
+          await manager
+            .getRepository(JobCommand)
+            .update({ commandId: command.commandId, status: 'pending' }, { status: 'dead' });
           if (move.to === 'queued') {
             changes.push(await this.startFailed(manager, job, true, move.reason, move.actor, now));
             continue;
@@ -461,7 +508,8 @@ export class JobDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
         this.logger.warn(`Sending ${command.command} for job ${command.jobId} failed: ${error.message}`);
       });
     }
-    if (expired.length > 0) await this.commands.update({ commandId: In(expired), status: 'pending' }, { status: 'dead' });
+    if (expired.length > 0)
+      await this.commands.update({ commandId: In(expired), status: 'pending' }, { status: 'dead' });
   }
 
   // ---- starting queued jobs -----------------------------------------------------------------------
@@ -482,7 +530,9 @@ export class JobDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
     const horizon = now + this.horizonMs(queued);
     for (const siteId of siteIds) {
       const atSite = await this.machines.listBySite(siteId);
-      const here = atSite.map((m) => schedulableMachine(m, this.live.get(m.id), this.ratios.get(m.id)?.ratio ?? 1, taken));
+      const here = atSite.map((m) =>
+        schedulableMachine(m, this.live.get(m.id), this.ratios.get(m.id)?.ratio ?? 1, taken),
+      );
       for (const m of atSite) byId.set(m.id, m);
       if (here.some((m) => m.free)) await this.addBusyTimes(siteId, here, now, horizon, staffed);
       machines.push(...here);
@@ -543,7 +593,12 @@ export class JobDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
             to: 'dispatching',
             reason: `sent to ${machine.name} (attempt ${attempt}, about ${minutes} min)`,
             actor: 'scheduler',
-            patch: { machineId: machine.id, attempts: attempt, firstDispatchedAt: job.firstDispatchedAt ?? now, waitingFor: null },
+            patch: {
+              machineId: machine.id,
+              attempts: attempt,
+              firstDispatchedAt: job.firstDispatchedAt ?? now,
+              waitingFor: null,
+            },
           },
           now,
         );
@@ -595,7 +650,12 @@ export class JobDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
       if (!job.reservationId) continue;
       const reservation = await this.reservations.activeById(job.reservationId);
       // A booking cancelled or released meanwhile: the job keeps its machine, not the time window.
-      found.set(job.id, reservation ? { id: reservation.id, machineId: reservation.machineId, start: reservation.start, end: reservation.end } : null);
+      found.set(
+        job.id,
+        reservation
+          ? { id: reservation.id, machineId: reservation.machineId, start: reservation.start, end: reservation.end }
+          : null,
+      );
     }
     return found;
   }

@@ -58,7 +58,8 @@ export class JobFilesService {
     try {
       const bytes = await readFile(uploadedPath);
       const parsed = parseJobFile(originalName, bytes);
-      if (parsed.kind === 'unsupported') throw new UnsupportedJobFileError(`This file cannot be used: ${parsed.reason}.`, { field: 'file' });
+      if (parsed.kind === 'unsupported')
+        throw new UnsupportedJobFileError(`This file cannot be used: ${parsed.reason}.`, { field: 'file' });
       if (bytes.byteLength === 0) throw new JobRefusedError('EMPTY_FILE', 'The file is empty.', { field: 'file' });
       const sha256 = createHash('sha256').update(bytes).digest('hex');
       const existing = await this.files.findOneBy({ sha256 });
@@ -73,10 +74,11 @@ export class JobFilesService {
         metadata: parsed,
         storedAt: this.clock.now(),
       });
-      if (!existing) await this.files.insert(file).catch(async (error: unknown) => {
-        // Two uploads of the same file at once: the other one's row is as good as ours.
-        if (!(await this.files.existsBy({ sha256 }))) throw error;
-      });
+      if (!existing)
+        await this.files.insert(file).catch(async (error: unknown) => {
+          // Two uploads of the same file at once: the other one's row is as good as ours.
+          if (!(await this.files.existsBy({ sha256 }))) throw error;
+        });
       return existing ?? file;
     } finally {
       await rm(uploadedPath, { force: true });

@@ -30,7 +30,13 @@ export type JobState = (typeof JOB_STATES)[number];
 
 export const TERMINAL_STATES: readonly JobState[] = ['completed', 'failed', 'cancelled', 'lost'];
 /** The machine holds the job: it must end there (finish, cancel, loss), never be sent again. */
-export const ON_MACHINE_STATES: readonly JobState[] = ['accepted', 'transferring', 'running', 'paused', 'needs_attention'];
+export const ON_MACHINE_STATES: readonly JobState[] = [
+  'accepted',
+  'transferring',
+  'running',
+  'paused',
+  'needs_attention',
+];
 /** The job owns its machine: nothing else may be started on it. */
 export const MACHINE_TAKEN_STATES: readonly JobState[] = ['dispatching', ...ON_MACHINE_STATES];
 

@@ -122,7 +122,12 @@ export class JobsController {
   async download(@Param('sha256') sha256: string, @Query() query: Record<string, unknown>): Promise<StreamableFile> {
     const grant = this.files.verifyLink(sha256, query);
     const job = await this.jobs.find(grant.jobId);
-    if (!job || job.fileSha256 !== sha256 || job.machineId !== grant.machineId || !MACHINE_TAKEN_STATES.includes(job.state)) {
+    if (
+      !job ||
+      job.fileSha256 !== sha256 ||
+      job.machineId !== grant.machineId ||
+      !MACHINE_TAKEN_STATES.includes(job.state)
+    ) {
       throw new FileLinkRefusedError('This link is for a job that is no longer being sent to this machine.');
     }
     const file = await this.files.get(sha256);

@@ -43,7 +43,9 @@ export class JobNeedsDto {
   @ApiPropertyOptional({ example: 'PETG' })
   @IsOptional()
   @IsString()
-  @Matches(/^[\p{L}\p{N}][\p{L}\p{N} ._+-]{0,39}$/u, { message: 'material must be a material name (up to 40 characters)' })
+  @Matches(/^[\p{L}\p{N}][\p{L}\p{N} ._+-]{0,39}$/u, {
+    message: 'material must be a material name (up to 40 characters)',
+  })
   material?: string;
 
   @ApiPropertyOptional({ example: 0.4 })

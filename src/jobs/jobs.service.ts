@@ -1,6 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { And, In, LessThan, MoreThanOrEqual, type EntityManager, type FindOptionsWhere, type Repository } from 'typeorm';
+import {
+  And,
+  In,
+  LessThan,
+  MoreThanOrEqual,
+  type EntityManager,
+  type FindOptionsWhere,
+  type Repository,
+} from 'typeorm';
 import { uuidv7 } from '@fabrique/firmware-bridge';
 import { canManageSite, userIdOf, type Principal } from '../auth/principal.js';
 import { Clock } from '../common/clock.js';
@@ -134,7 +142,11 @@ export class JobsService {
         field: 'machineId',
       });
     }
-    await this.checkSomeMachineFits({ ...job, needs, targetMachineId }, reservation, body.machineId ? 'machineId' : 'needs');
+    await this.checkSomeMachineFits(
+      { ...job, needs, targetMachineId },
+      reservation,
+      body.machineId ? 'machineId' : 'needs',
+    );
     if (job.ownerId && !(staff && job.ownerId === userIdOf(principal))) await this.checkTraining(job);
     const now = this.clock.now();
     const change = await this.writeLock.run(async (manager) => {
@@ -205,9 +217,13 @@ export class JobsService {
     if (!wantsOwn) {
       const siteId = query.siteId ?? (query.machineId ? (await this.machines.get(query.machineId)).siteId : null);
       if (siteId ? !canManageSite(principal, siteId) : principal.kind !== 'user' || principal.role !== 'admin') {
-        throw new JobRefusedError('NOT_ALLOWED', 'Only the staff of a site can list other people’s jobs; give siteId.', {
-          field: 'siteId',
-        });
+        throw new JobRefusedError(
+          'NOT_ALLOWED',
+          'Only the staff of a site can list other people’s jobs; give siteId.',
+          {
+            field: 'siteId',
+          },
+        );
       }
     }
     const queueOrder = query.state === 'queued';
@@ -238,7 +254,8 @@ export class JobsService {
 
   async pause(id: string, principal: Principal): Promise<Job> {
     return this.act(id, principal, async (manager, job, now) => {
-      if (job.state !== 'running') throw new JobStateConflictError(`Only a running job can be paused; this one is ${job.state}.`);
+      if (job.state !== 'running')
+        throw new JobStateConflictError(`Only a running job can be paused; this one is ${job.state}.`);
       await this.enqueueControl(manager, job, 'pause', now);
       return null;
     });
@@ -258,7 +275,8 @@ export class JobsService {
   async reorder(id: string, body: ReorderJobDto, principal: Principal): Promise<Job> {
     const job = await this.getOwnOrManaged(id, principal);
     if (!canManageSite(principal, job.siteId)) throw new NotFoundError('job', id);
-    if (job.state !== 'queued') throw new JobStateConflictError(`Only a queued job can be moved; this one is ${job.state}.`);
+    if (job.state !== 'queued')
+      throw new JobStateConflictError(`Only a queued job can be moved; this one is ${job.state}.`);
     return this.writeLock.run(async (manager) => {
       const repo = manager.getRepository(Job);
       let position: number;
@@ -267,7 +285,10 @@ export class JobsService {
         if (!before) throw new NotFoundError('queued job', body.beforeJobId);
         position = before.position - 1;
       } else {
-        const last = await repo.findOne({ where: { siteId: job.siteId, state: 'queued' }, order: { position: 'DESC' } });
+        const last = await repo.findOne({
+          where: { siteId: job.siteId, state: 'queued' },
+          order: { position: 'DESC' },
+        });
         position = (last?.position ?? job.position) + 1;
       }
       await repo.update({ id, state: 'queued' }, { position });

@@ -11,6 +11,8 @@ export function api(testApp: TestApp, token?: string) {
   return {
     get: (path: string) => withAuth(agent.get(path)),
     post: (path: string, body?: object) => withAuth(agent.post(path)).send(body ?? {}),
+    /** A POST to fill with `.field()` and `.attach()` (multipart/form-data). */
+    multipart: (path: string) => withAuth(agent.post(path)),
     patch: (path: string, body?: object) => withAuth(agent.patch(path)).send(body ?? {}),
     delete: (path: string) => withAuth(agent.delete(path)),
   };
