@@ -12,7 +12,7 @@ export interface DispatchPolicy {
   maxResendMs: number;
   /** Start attempts per job (each a new command) before it fails with `dispatch_timeout`. */
   attempts: number;
-  /** With no word from the machine at all, the job fails this long after its first attempt. */
+  /** With no word from the machine at all, the job fails this long after the unanswered command was issued. */
   giveUpMs: number;
 }
 
@@ -65,10 +65,13 @@ export function unansweredStart(input: UnansweredInput): UnansweredStart {
     }
     return { kind: 'retry', reason: `no answer within ${seconds} s (attempt ${input.attempt} of ${policy.attempts})` };
   }
-  if (now >= input.firstIssuedAt + policy.giveUpMs) {
+  // Silence is counted from this command, not from the job's first attempt: a job re-queued hours
+  // ago (the machine answered then) must not fail 30 s into a broker restart on its next attempt.
+  const silentSince = Math.max(input.firstIssuedAt, command.issuedAt);
+  if (now >= silentSince + policy.giveUpMs) {
     return {
       kind: 'fail',
-      reason: `dispatch_timeout: the machine has not answered for ${Math.round((now - input.firstIssuedAt) / 1000)} s`,
+      reason: `dispatch_timeout: the machine has not answered for ${Math.round((now - silentSince) / 1000)} s`,
     };
   }
   return { kind: 'wait' };

@@ -81,6 +81,8 @@ function pausedState(reason: PauseReason | undefined): JobState {
   return reason === undefined || reason === 'user' ? 'paused' : 'needs_attention';
 }
 
+const WORKING_PHASES: readonly BridgeMachineState[] = ['preparing', 'running', 'busy'];
+
 /** What an edge event about a job means for it; null for events that do not move jobs. */
 export function reportedByEvent(type: EventType, data: Record<string, unknown>): Reported | null {
   switch (type) {
@@ -92,8 +94,11 @@ export function reportedByEvent(type: EventType, data: Record<string, unknown>):
     case 'job.started':
       return { to: 'running', reason: 'the machine started the job' };
     case 'job.phase': {
+      // Only a working phase moves the job: pauses and ends come as their own events, and a
+      // `pausing` or `stopping` phase must not pull a paused job back to running.
       const state = data.state as BridgeMachineState;
-      return state === 'paused' ? null : { to: 'running', reason: `the machine is ${String(data.phase)}` };
+      if (state === 'receiving') return { to: 'transferring', reason: 'the file is being sent to the machine' };
+      return WORKING_PHASES.includes(state) ? { to: 'running', reason: `the machine is ${String(data.phase)}` } : null;
     }
     case 'job.paused': {
       const reason = data.reason as PauseReason;
@@ -120,23 +125,28 @@ function finishedReason(data: Record<string, unknown>): string {
  * an id of ours, started at the machine); null when it says nothing about it.
  */
 export function reportedBySnapshot(snapshot: MachineStateSnapshot, jobId: string | null): Reported | null {
-  if (snapshot.job && snapshot.job.jobId === jobId) {
+  const ended = snapshot.lastJobOutcome?.jobId === jobId ? snapshot.lastJobOutcome.outcome : null;
+  // A machine back at rest that still shows the job's progress has finished it: the outcome wins.
+  const holds = snapshot.job?.jobId === jobId && !(ended !== null && AT_REST.includes(snapshot.state));
+  if (snapshot.job && holds) {
     switch (snapshot.state) {
       case 'receiving':
         return { to: 'transferring', reason: 'the machine reports it is receiving the file' };
       case 'paused':
       case 'pausing':
         return { to: pausedState(snapshot.pauseReason), reason: 'the machine reports the job paused' };
+      case 'error':
+        // A machine in error holding the job waits for a person; it is not running it.
+        return { to: 'needs_attention', reason: 'the machine reports an error during the job' };
       default:
         return { to: 'running', reason: `the machine reports the job ${snapshot.state}` };
     }
   }
-  if (snapshot.lastJobOutcome && snapshot.lastJobOutcome.jobId === jobId) {
-    const { outcome } = snapshot.lastJobOutcome;
-    return { to: outcome, reason: `the machine reports the job ended ${outcome}` };
-  }
+  if (ended !== null) return { to: ended, reason: `the machine reports the job ended ${ended}` };
   return null;
 }
+
+const AT_REST: readonly BridgeMachineState[] = ['idle', 'awaiting_clear'];
 
 /** Snapshot states in which a machine would show a job it was running. */
 const SHOWS_ITS_JOB: readonly BridgeMachineState[] = ['idle', 'awaiting_clear', 'receiving', 'preparing', 'running'];
@@ -158,7 +168,9 @@ export type StartAnswer =
 /** What a `start_job` result means for the job (MQTT.md: results and error codes). */
 export function startAnswer(result: CommandResult): StartAnswer {
   if (result.status !== 'error') return { kind: 'accepted', reason: 'the machine accepted the job' };
-  const error = result.error!;
+  const error = result.error;
+  // The schema requires `error` with `status: error`; a bridge that leaves it out still refused.
+  if (!error) return { kind: 'retry', reason: 'the machine refused the job without saying why' };
   const said = `${error.code}: ${error.message}`;
   switch (error.code) {
     // The bridge refuses a jobId it already has: the job is on the machine.
@@ -169,6 +181,10 @@ export function startAnswer(result: CommandResult): StartAnswer {
     case 'TIMEOUT':
     case 'CONTROL_LOCKED':
       return { kind: 'retry', reason: said };
+    // The file is content-addressed: bytes that do not match its sha256 will not match on another
+    // try or another machine either, whatever the bridge says about retrying.
+    case 'CHECKSUM_MISMATCH':
+      return { kind: 'fail', reason: said };
     default:
       return error.retryable ? { kind: 'retry', reason: said } : { kind: 'fail', reason: said };
   }

@@ -112,33 +112,45 @@ export function planStarts(input: SchedulerInput): { starts: Assignment[]; waiti
   const starts: Assignment[] = [];
   const waiting = new Map<string, WaitReason>();
   for (const job of fairOrder(input.jobs, input.lastServedByOwner)) {
+    const place = placeJob(job, input, taken);
+    if (typeof place === 'string') {
+      waiting.set(job.id, place);
+      continue;
+    }
+    // Checked only once a machine would take the job, so the maker is told the real reason
+    // (no printer free, not enough time) rather than a stagger that would not start it anyway.
     const previous = lastStart.get(job.siteId);
     if (previous !== undefined && now - previous < policy.staggerMs) {
       waiting.set(job.id, 'staggered_start');
       continue;
     }
-    let why: WaitReason = 'no_matching_machine';
-    for (const machine of input.machines) {
-      if (machine.siteId !== job.siteId || !matches(job, machine)) continue;
-      if (!machine.free || taken.has(machine.id)) {
-        why = worse(why, 'machines_busy');
-        continue;
-      }
-      const expectedMs = expectedDurationMs(job, machine, policy);
-      const verdict = fits(job, machine, now, expectedMs, policy.marginMs, input.staffed.get(job.siteId) ?? []);
-      if (verdict !== 'ok') {
-        why = worse(why, verdict);
-        continue;
-      }
-      starts.push({ jobId: job.id, machineId: machine.id, expectedMs });
-      taken.add(machine.id);
-      lastStart.set(job.siteId, now);
-      why = 'no_matching_machine';
-      break;
-    }
-    if (!starts.some((s) => s.jobId === job.id)) waiting.set(job.id, why);
+    starts.push({ jobId: job.id, machineId: place.machineId, expectedMs: place.expectedMs });
+    taken.add(place.machineId);
+    lastStart.set(job.siteId, now);
   }
   return { starts, waiting };
+}
+
+/** The first machine that can start the job now, or why none can. */
+function placeJob(
+  job: QueuedJob,
+  input: SchedulerInput,
+  taken: ReadonlySet<string>,
+): { machineId: string; expectedMs: number } | WaitReason {
+  const { now, policy } = input;
+  let why: WaitReason = 'no_matching_machine';
+  for (const machine of input.machines) {
+    if (machine.siteId !== job.siteId || !matches(job, machine) || !materialLoaded(job, machine)) continue;
+    if (!machine.free || taken.has(machine.id)) {
+      why = worse(why, 'machines_busy');
+      continue;
+    }
+    const expectedMs = expectedDurationMs(job, machine, policy);
+    const verdict = fits(job, machine, now, expectedMs, policy.marginMs, input.staffed.get(job.siteId) ?? []);
+    if (verdict === 'ok') return { machineId: machine.id, expectedMs };
+    why = worse(why, verdict);
+  }
+  return why;
 }
 
 /** The most telling reason wins: "not enough time" says more than "busy", which says more than "none". */
@@ -203,6 +215,18 @@ export function matches(job: QueuedJob, machine: SchedulableMachine): boolean {
   return true;
 }
 
+/**
+ * A machine that reports what is loaded starts only a job for that material (a PETG print on a
+ * printer loaded with PLA fails); one that reports nothing is trusted with what it is declared to
+ * take. `matches` stays with the declared materials: a job may wait for a spool change.
+ */
+function materialLoaded(job: QueuedJob, machine: SchedulableMachine): boolean {
+  const { material } = job.needs;
+  if (material === undefined || machine.loadedMaterials.length === 0) return true;
+  const wanted = material.trim().toLowerCase();
+  return machine.loadedMaterials.some((m) => m.trim().toLowerCase() === wanted);
+}
+
 /** The job's duration on this machine: its own estimate times what the machine has shown so far. */
 export function expectedDurationMs(
   job: Pick<QueuedJob, 'estimatedSeconds' | 'design'>,
@@ -219,11 +243,14 @@ export function baseEstimateSeconds(
   caps: MachineCapabilities,
 ): number | null {
   if (job.estimatedSeconds !== null) return job.estimatedSeconds;
-  if (!job.design || !caps.stitchesPerMinute) return null;
-  return estimateEmbroiderySeconds(job.design, {
-    stitchesPerMinute: caps.stitchesPerMinute,
-    needles: caps.needles ?? 1,
-  });
+  const { stitchesPerMinute, needles = 1 } = caps;
+  if (!job.design) return null;
+  // Capabilities are free-form staff input: a speed the estimate would throw on is no estimate,
+  // not a scheduler that stops for every machine of every site.
+  const validSpeed =
+    typeof stitchesPerMinute === 'number' && Number.isFinite(stitchesPerMinute) && stitchesPerMinute > 0;
+  if (!validSpeed || !Number.isInteger(needles) || needles < 1) return null;
+  return estimateEmbroiderySeconds(job.design, { stitchesPerMinute, needles });
 }
 
 type Fit = 'ok' | 'not_enough_time' | 'outside_staffed_hours' | 'outside_reservation';
