@@ -104,7 +104,13 @@ describe('job queue on simulated machines', () => {
   const design = encodeDst(twoColourSquares);
   const MACHINES = ['so-prusa-mk4-1', 'so-prusa-mk4-2', 'so-bambu-p1s', 'so-ricoma-mt1501'];
 
-  async function submit(maker: Maker, name: string, queue: object = {}, file = gcode, fileName = `${name}.gcode`) {
+  async function submit(
+    maker: Maker,
+    name: string,
+    queue: object = {},
+    file: Buffer = gcode,
+    fileName = `${name}.gcode`,
+  ) {
     const draft = await upload(maker.token, file, fileName, { name });
     expect(draft.status).toBe(201);
     const queued = await api(t, maker.token).post(`/api/v1/jobs/${draft.body.id}/queue`, queue);

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, type EntityManager, type Repository } from 'typeorm';
+import { In, IsNull, type EntityManager, type Repository } from 'typeorm';
 import { merge, type Subscription } from 'rxjs';
 import {
   uuidv7,
@@ -61,6 +61,7 @@ type Signal =
 
 const TICK_MS = 1_000;
 const EVENT_GRACE_MS = 5_000;
+const REFUSAL_HOLD_MS = 30_000;
 /** A machine's report must be this much newer than the job's last move before it can call the job lost. */
 const LOST_AFTER_MS = 10_000;
 /** How long a signed download link stays valid after the start command was issued. */
@@ -97,6 +98,8 @@ export class JobDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly lastStartBySite = new Map<string, number>();
   private readonly lastServedByOwner = new Map<string, number>();
   private readonly ratios = new Map<string, MachineDurationRatio>();
+  /** Machines that refused a start and have not changed state since, with when they refused. */
+  private readonly refused = new Map<string, number>();
 
   constructor(
     @InjectRepository(Job) private readonly jobs: Repository<Job>,
@@ -178,6 +181,7 @@ export class JobDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
       const data = (item.event.data ?? {}) as Record<string, unknown>;
       this.inbox.push({ kind: 'event', machineId: item.machineId, type: item.event.type, data });
     } else if (item.type === 'machine.state_changed') {
+      this.refused.delete(item.machineId);
       if (item.snapshot) this.inbox.push({ kind: 'snapshot', machineId: item.machineId, snapshot: item.snapshot });
     } else if (item.type !== 'machine.availability_changed') {
       return;
@@ -252,6 +256,12 @@ export class JobDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
       const accepted = await moveJob(manager, job, { to: 'accepted', reason: answer.reason, actor }, now);
       return [accepted, ...(await this.cancelIfRequested(manager, job, now))];
     }
+    if (answer.kind === 'retry') {
+      // A machine that refused gets no new start until its state changes (bed cleared, back
+      // online) or a while has passed: otherwise the next pass would send the same job right back.
+      this.refused.set(machineId, now);
+      if (answer.avoidMachine) job.avoidMachineIds = [...job.avoidMachineIds, machineId];
+    }
     return [await this.startFailed(manager, job, answer.kind === 'retry', answer.reason, actor, now)];
   }
 
@@ -271,7 +281,12 @@ export class JobDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
       return moveJob(
         manager,
         job,
-        { to: 'queued', reason: `not started: ${reason}`, actor, patch: { machineId: null } },
+        {
+          to: 'queued',
+          reason: `not started: ${reason}`,
+          actor,
+          patch: { machineId: null, avoidMachineIds: job.avoidMachineIds },
+        },
         now,
       );
     }
@@ -324,7 +339,7 @@ export class JobDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
     return repo.findOneBy({
       machineId,
       source: 'machine',
-      machineJobRef: ref ?? undefined,
+      machineJobRef: ref ?? IsNull(),
       state: In([...MACHINE_TAKEN_STATES]),
     });
   }
@@ -523,6 +538,7 @@ export class JobDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
         (job) => job.machineId!,
       ),
     );
+    for (const [machineId, at] of this.refused) if (now - at < REFUSAL_HOLD_MS) taken.add(machineId);
     const siteIds = [...new Set(queued.map((job) => job.siteId))];
     const machines: SchedulableMachine[] = [];
     const staffed = new Map<string, Array<{ start: number; end: number }>>();

@@ -161,8 +161,11 @@ export function machineLostJob(snapshot: MachineStateSnapshot, jobId: string | n
 
 export type StartAnswer =
   | { kind: 'accepted'; reason: string }
-  /** The machine did not take it (busy, not clear, too late): the job may go to another machine. */
-  | { kind: 'retry'; reason: string }
+  /**
+   * The machine did not take it (busy, not clear, too late): the job may go to another machine;
+   * with `avoidMachine`, not to this one again.
+   */
+  | { kind: 'retry'; reason: string; avoidMachine?: boolean }
   | { kind: 'fail'; reason: string };
 
 /** What a `start_job` result means for the job (MQTT.md: results and error codes). */
@@ -185,7 +188,8 @@ export function startAnswer(result: CommandResult): StartAnswer {
     // try or another machine either, whatever the bridge says about retrying.
     case 'CHECKSUM_MISMATCH':
       return { kind: 'fail', reason: said };
+    // Something about this machine (its transfer, its firmware): another one may do better.
     default:
-      return error.retryable ? { kind: 'retry', reason: said } : { kind: 'fail', reason: said };
+      return error.retryable ? { kind: 'retry', reason: said, avoidMachine: true } : { kind: 'fail', reason: said };
   }
 }
