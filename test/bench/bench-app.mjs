@@ -94,7 +94,7 @@ export async function startBenchApp(databaseUrl) {
  * of every other schema in the database (a concurrent test suite's). So the extension is put in
  * `public` first when it is missing; when it already lives in a throwaway schema, say so.
  */
-async function ensureSharedBtreeGist(url) {
+export async function ensureSharedBtreeGist(url) {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
@@ -113,7 +113,7 @@ async function ensureSharedBtreeGist(url) {
   }
 }
 
-async function dropSchema(url, schema) {
+export async function dropSchema(url, schema) {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {

@@ -1,13 +1,15 @@
 // `npm run bench`: booking throughput (uncontended and contended) and availability latency on a
 // site with 50 machines and 100,000 past reservations, on SQLite and, with DATABASE_URL, on
 // PostgreSQL too; then MQTT ingestion against a raw subscriber and state change → kiosk latency,
-// both with 1,000 machines. Bounded in count and time, 127.0.0.1 only; see README.md beside this file.
+// both with 1,000 machines; then job dispatch latency with 200 queued jobs on 50 printers.
+// Bounded in count and time, 127.0.0.1 only; see README.md beside this file.
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { createMakers, seedHistory, startBenchApp } from './bench-app.mjs';
 import { closeAgent, elapsedMs } from './http-client.mjs';
 import { run as runIngestion } from './ingestion.mjs';
+import { run as runJobsDispatch } from './jobs-dispatch.mjs';
 import { run as runLiveLatency } from './live-latency.mjs';
 
 const MAKERS = 200;
@@ -159,6 +161,14 @@ async function main() {
   await runIngestion({ log });
   log('\n== Machine state change → kiosk, 1,000 machines, 500 kiosks');
   await runLiveLatency({ log });
+  log('\n== Job dispatch, 200 queued jobs, 50 printers on real bridge runtimes');
+  const dispatch = await runJobsDispatch({ log });
+  const dispatchFailures = dispatch.flatMap((r) => r.failures.map((f) => `job dispatch, ${r.label}: ${f}`));
+  if (dispatchFailures.length > 0) {
+    process.stderr.write(`\n!!! BENCH FAILED: ${dispatchFailures.length} check(s) did not hold !!!\n`);
+    for (const f of dispatchFailures) process.stderr.write(`  - ${f}\n`);
+    process.exitCode = 1;
+  }
   clearTimeout(watchdog);
 }
 
