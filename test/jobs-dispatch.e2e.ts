@@ -37,6 +37,7 @@ describe('job dispatch, message by message', () => {
     t = await startTestApp({
       configure: (raw) => {
         raw.jobs = {
+          maxFileMb: 0.05,
           staggerSeconds: 0,
           dispatch: { answerTimeoutSeconds: 30, resendSeconds: 5, attempts: 2, giveUpMinutes: 10 },
         };
@@ -115,6 +116,23 @@ describe('job dispatch, message by message', () => {
     expect((await api(t, maker.token).post(`/api/v1/jobs/${draft.body.id}/queue`, { needs: {} })).status).toBe(200);
     return draft.body.id as string;
   }
+
+  it('refuses a file over the size limit, and an empty one, with the field and the reason', async () => {
+    const big = await api(t, maker.token)
+      .multipart('/api/v1/jobs')
+      .field('siteId', SITE)
+      .attach('file', Buffer.alloc(60 * 1024, 'G'), 'huge.gcode');
+    expect(big.status).toBe(413);
+    const empty = await api(t, maker.token)
+      .multipart('/api/v1/jobs')
+      .field('siteId', SITE)
+      .attach('file', Buffer.alloc(0), 'empty.gcode');
+    expect(empty.status).toBe(422);
+    expect(empty.body).toMatchObject({ code: 'EMPTY_FILE', field: 'file' });
+    const none = await api(t, maker.token).multipart('/api/v1/jobs').field('siteId', SITE);
+    expect(none.status).toBe(400);
+    expect(none.body).toMatchObject({ field: 'file' });
+  });
 
   it('sends start_job with a download link only that machine may use, while the job is on its way', async () => {
     const id = await queueJob();

@@ -322,10 +322,43 @@ export class JobDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
       if (job.state === 'completed') await this.learn(manager, Object.assign(job, details), patch.durations ?? null);
       return [];
     }
-    const changes = [await moveJob(manager, job, { to: reported.to, reason: reported.reason, actor, patch }, now)];
-    job = changes[0]?.job ?? job;
+    const changes = await this.reportedMove(
+      manager,
+      job,
+      { to: reported.to, reason: reported.reason, actor, patch },
+      now,
+    );
+    job = changes.at(-1)?.job ?? job;
     if (type === 'job.finished' && reported.to === 'completed') await this.learn(manager, job, patch.durations ?? null);
     if (ON_MACHINE_STATES.includes(job.state)) changes.push(...(await this.cancelIfRequested(manager, job, now)));
+    return changes;
+  }
+
+  /**
+   * A move the machine reported. A report can overtake the answer to `start_job` (the bridge
+   * publishes its `receiving` state before its stored answer): the job is then recorded as
+   * accepted first, and the start command counts as answered.
+   */
+  private async reportedMove(
+    manager: EntityManager,
+    job: Job,
+    move: JobMove,
+    now: number,
+  ): Promise<Array<JobChange | null>> {
+    const changes: Array<JobChange | null> = [];
+    if (job.state === 'dispatching' && move.to !== 'accepted' && move.to !== 'queued') {
+      const reason = `the machine has the job (${move.reason})`;
+      changes.push(await moveJob(manager, job, { to: 'accepted', reason, actor: move.actor }, now));
+    }
+    if (job.state !== 'dispatching') {
+      await manager
+        .getRepository(JobCommand)
+        .update(
+          { jobId: job.id, status: 'pending', command: In(['start_job', 'load_design']) },
+          { status: 'answered', answeredAt: now },
+        );
+    }
+    if (move.to !== job.state) changes.push(await moveJob(manager, job, move, now));
     return changes;
   }
 
@@ -489,7 +522,9 @@ export class JobDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
           if (job.cancelRequestedAt !== null) move.to = 'cancelled';
         }
         if (isTerminal(move.to)) await this.dropPending(manager, job.id);
-        changes.push(await moveJob(manager, job, move, now));
+        changes.push(
+          ...(command ? [await moveJob(manager, job, move, now)] : await this.reportedMove(manager, job, move, now)),
+        );
       }
       return changes;
     }, JOB_LOCK);
@@ -529,9 +564,17 @@ export class JobDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
 
   // ---- starting queued jobs -----------------------------------------------------------------------
 
+  /**
+   * Most passes follow a report that frees nothing: which sites have a free machine is decided
+   * from live state first, and only those sites' queued jobs are loaded and planned.
+   */
   private async schedule(): Promise<Array<JobChange | null>> {
-    const queued = await this.jobs.findBy({ state: 'queued' });
-    if (queued.length === 0) return [];
+    const queuedSites = await this.jobs
+      .createQueryBuilder('job')
+      .select('DISTINCT job.site_id', 'siteId')
+      .where('job.state = :state', { state: 'queued' })
+      .getRawMany<{ siteId: string }>();
+    if (queuedSites.length === 0) return [];
     const now = this.clock.now();
     const taken = new Set(
       (await this.jobs.find({ select: { machineId: true }, where: { state: In([...MACHINE_TAKEN_STATES]) } })).map(
@@ -539,20 +582,23 @@ export class JobDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
       ),
     );
     for (const [machineId, at] of this.refused) if (now - at < REFUSAL_HOLD_MS) taken.add(machineId);
-    const siteIds = [...new Set(queued.map((job) => job.siteId))];
-    const machines: SchedulableMachine[] = [];
-    const staffed = new Map<string, Array<{ start: number; end: number }>>();
+    const machinesBySite = new Map<string, SchedulableMachine[]>();
     const byId = new Map<string, Machine>();
-    const horizon = now + this.horizonMs(queued);
-    for (const siteId of siteIds) {
+    for (const { siteId } of queuedSites) {
       const atSite = await this.machines.listBySite(siteId);
       const here = atSite.map((m) =>
         schedulableMachine(m, this.live.get(m.id), this.ratios.get(m.id)?.ratio ?? 1, taken),
       );
+      if (!here.some((m) => m.free)) continue;
       for (const m of atSite) byId.set(m.id, m);
-      if (here.some((m) => m.free)) await this.addBusyTimes(siteId, here, now, horizon, staffed);
-      machines.push(...here);
+      machinesBySite.set(siteId, here);
     }
+    if (machinesBySite.size === 0) return [];
+    const queued = await this.jobs.findBy({ state: 'queued', siteId: In([...machinesBySite.keys()]) });
+    const horizon = now + this.horizonMs(queued);
+    const staffed = new Map<string, Array<{ start: number; end: number }>>();
+    for (const [siteId, here] of machinesBySite) await this.addBusyTimes(siteId, here, now, horizon, staffed);
+    const machines = [...machinesBySite.values()].flat();
     const reservations = await this.reservationsOf(queued);
     const plan = planStarts({
       now,
