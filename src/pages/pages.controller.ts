@@ -29,7 +29,7 @@ const CONTENT_SECURITY_POLICY = [
   "form-action 'self'",
 ].join('; ');
 
-type PageName = 'kiosk' | 'board';
+type PageName = 'kiosk' | 'board' | 'app' | 'staff';
 
 /**
  * The lobby kiosk and the staff live board: public HTML shells with no credential in them (the
@@ -62,6 +62,33 @@ export class PagesController {
   @Get('board/:siteId')
   board(@Param('siteId') siteId: string, @Req() request: Request, @Res() response: Response): Promise<void> {
     return this.page('board', siteId, request, response);
+  }
+
+  /** The makers' app: booking, check-in, jobs, trainings (mobile first). */
+  @Get('app/:siteId')
+  app(@Param('siteId') siteId: string, @Req() request: Request, @Res() response: Response): Promise<void> {
+    return this.page('app', siteId, request, response);
+  }
+
+  /** The staff pages: machines, blocks, trainings, desk accounts, the job queue, statistics. */
+  @Get('staff/:siteId')
+  staff(@Param('siteId') siteId: string, @Req() request: Request, @Res() response: Response): Promise<void> {
+    return this.page('staff', siteId, request, response);
+  }
+
+  /**
+   * Where the kiosk's QR code leads (`/book?site=…&machine=…`): the makers' app of that site,
+   * opened on that machine (to book it, or check in to a booking on it).
+   */
+  @Get('book')
+  book(
+    @Query('site') site: string | undefined,
+    @Query('machine') machine: string | undefined,
+    @Res() response: Response,
+  ) {
+    const siteId = site && SITE_ID.test(site) ? site : this.config.sites[0].id;
+    const query = machine && SITE_ID.test(machine) ? `?machine=${encodeURIComponent(machine)}` : '';
+    response.redirect(302, `/app/${siteId}${query}`);
   }
 
   @Get('pages/assets/:file')
@@ -116,6 +143,9 @@ export class PagesController {
       assets: ASSETS_URL,
       dictionaries: Object.fromEntries(
         this.languages.map((language) => [language, this.assets.get(`i18n/${language}.json`)?.version ?? '']),
+      ),
+      pageDictionaries: Object.fromEntries(
+        this.languages.map((language) => [language, this.assets.get(`i18n/${name}.${language}.json`)?.version ?? null]),
       ),
     };
     const html = this.assets.render(

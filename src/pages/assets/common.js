@@ -78,15 +78,22 @@
     return Promise.all(
       languages.map(function (lang) {
         if (dictionaries[lang]) return dictionaries[lang];
-        var url = config.assets + 'i18n/' + lang + '.json?v=' + (config.dictionaries[lang] || '');
-        return fetch(url)
-          .then(function (response) {
-            if (!response.ok) throw new Error('dictionary ' + lang + ': ' + response.status);
+        var fetchWords = function (file, version) {
+          return fetch(config.assets + 'i18n/' + file + '?v=' + (version || '')).then(function (response) {
+            if (!response.ok) throw new Error('dictionary ' + file + ': ' + response.status);
             return response.json();
-          })
-          .then(function (words) {
-            dictionaries[lang] = words;
           });
+        };
+        // The words every page shares, then the page's own (i18n/<page>.<lang>.json) when it has some.
+        var own = config.pageDictionaries && config.pageDictionaries[lang];
+        return Promise.all([
+          fetchWords(lang + '.json', config.dictionaries[lang]),
+          own ? fetchWords(config.page + '.' + lang + '.json', own) : {},
+        ]).then(function (parts) {
+          var words = parts[0];
+          for (var key in parts[1]) if (Object.prototype.hasOwnProperty.call(parts[1], key)) words[key] = parts[1][key];
+          dictionaries[lang] = words;
+        });
       }),
     );
   };
