@@ -1,5 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { createHash } from 'node:crypto';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Command, MachineStateSnapshot } from '@fabrique/firmware-bridge';
 import { prusaSlicerGcode } from '../src/jobs/metadata/testing/gcode.fixtures.js';
 import { trainedMaker, type Maker } from './support/booking.js';
@@ -291,6 +293,41 @@ describe('job dispatch, message by message', () => {
     expect(done.stateReason).toContain('ended completed');
     expect(startsFor(id)).toEqual([]);
   }, 20_000);
+
+  it('pauses and resumes a running job through the machine, and stores a file once however often it is sent', async () => {
+    const id = await queueJob();
+    const again = await api(t, maker.token)
+      .multipart('/api/v1/jobs')
+      .field('siteId', SITE)
+      .attach('file', gcode, 'copy.gcode');
+    expect(again.body.file.sha256).toBe(sha256);
+    expect(readdirSync(join(t.config.dataDir, 'job-files', sha256.slice(0, 2)))).toEqual([sha256]);
+    const start = await bridge.nextCommand((c) => c.command === 'start_job' && c.jobId === id);
+    await answer(start, { status: 'accepted', stage: 'accepted' });
+    const startedAt = new Date(t.clock.now()).toISOString();
+    await bridge.send(bridge.encoder.event(PRINTER, 'job.started', { jobId: id, startedAt }));
+    await until(id, 'running');
+
+    expect((await api(t, maker.token).post(`/api/v1/jobs/${id}/pause`)).status).toBe(202);
+    const pause = await bridge.nextCommand((c) => c.command === 'pause' && c.jobId === id);
+    expect(pause.expectState).toEqual(['running']);
+    await answer(pause, { status: 'ok', stage: 'completed' });
+    await bridge.send(bridge.encoder.event(PRINTER, 'job.paused', { jobId: id, reason: 'user' }));
+    await until(id, 'paused');
+    // Only a running job can be paused: the answer says what state it is in.
+    const twice = await api(t, maker.token).post(`/api/v1/jobs/${id}/pause`);
+    expect(twice.status).toBe(409);
+    expect(twice.body.message).toContain('paused');
+
+    expect((await api(t, maker.token).post(`/api/v1/jobs/${id}/resume`)).status).toBe(202);
+    const resume = await bridge.nextCommand((c) => c.command === 'resume' && c.jobId === id);
+    await answer(resume, { status: 'ok', stage: 'completed' });
+    await bridge.send(bridge.encoder.event(PRINTER, 'job.resumed', { jobId: id }));
+    await until(id, 'running');
+    // Someone else's job is not theirs to touch.
+    const stranger = await trainedMaker(t, admin);
+    expect((await api(t, stranger.token).post(`/api/v1/jobs/${id}/cancel`)).status).toBe(404);
+  });
 
   it('a machine that reports it no longer has the job marks it lost', async () => {
     const id = await queueJob();
