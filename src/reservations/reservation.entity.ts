@@ -51,6 +51,10 @@ export class Reservation {
   @Column({ name: 'request_hash', type: 'varchar', length: 64, nullable: true })
   requestHash!: string | null;
 
+  /** Programme / cohort tags staff put on this booking (statistics add the maker's own). */
+  @Column(json())
+  tags!: string[];
+
   @Column(epochMs({ name: 'created_at' }))
   createdAt!: number;
 

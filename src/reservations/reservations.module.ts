@@ -14,6 +14,8 @@ import { CalendarController } from './calendar.controller.js';
 import { CalendarService } from './calendar.service.js';
 import { NoShowService } from './no-show.service.js';
 import { BookingEvents } from './reservation-events.js';
+import { ReservationTagsController } from './reservation-tags.controller.js';
+import { ReservationTagsService } from './reservation-tags.service.js';
 import { Reservation } from './reservation.entity.js';
 import { ReservationsController } from './reservations.controller.js';
 import { ReservationsService } from './reservations.service.js';
@@ -30,7 +32,7 @@ import { WaitlistService } from './waitlist.service.js';
     TrainingsModule,
     AuditModule,
   ],
-  controllers: [ReservationsController, BlocksController, WaitlistController, CalendarController],
+  controllers: [ReservationsController, BlocksController, WaitlistController, CalendarController, ReservationTagsController],
   providers: [
     BookingEvents,
     BookingContextService,
@@ -40,6 +42,7 @@ import { WaitlistService } from './waitlist.service.js';
     WaitlistService,
     NoShowService,
     CalendarService,
+    ReservationTagsService,
   ],
   exports: [BookingEvents, ReservationsService, AvailabilityService, BlocksService, NoShowService],
 })

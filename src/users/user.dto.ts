@@ -83,6 +83,10 @@ export interface UserView {
   locale: string | null;
   active: boolean;
   noShowCount: number;
+  /** Programme / cohort tags staff put on the account. */
+  tags: string[];
+  /** Set once the person's data was erased (the row stays, anonymised, for the statistics). */
+  deletedAt: string | null;
   createdAt: string;
 }
 
@@ -97,6 +101,8 @@ export function toUserView(user: User): UserView {
     locale: user.locale,
     active: user.active,
     noShowCount: user.noShowCount,
+    tags: user.tags,
+    deletedAt: user.deletedAt === null ? null : new Date(user.deletedAt).toISOString(),
     createdAt: new Date(user.createdAt).toISOString(),
   };
 }

@@ -1,5 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { epochMs, json } from '../database/columns.js';
+import type { DeclaredAnswers } from './people.rules.js';
 
 export type Role = 'maker' | 'staff' | 'admin';
 export const ROLES: readonly Role[] = ['maker', 'staff', 'admin'];
@@ -43,6 +44,25 @@ export class User {
   /** Secret of the maker's personal iCalendar feed URL; null until first asked for. */
   @Column({ name: 'calendar_token', type: 'varchar', length: 64, nullable: true })
   calendarToken!: string | null;
+
+  /**
+   * The only way statistics refer to this person: random, not derived from the id, and kept when
+   * the account is deleted so that its anonymised reservations and jobs still count.
+   */
+  @Column({ name: 'maker_key', type: 'varchar', length: 32, unique: true })
+  makerKey!: string;
+
+  /** Programme / cohort tags staff put on the person (e.g. a pre-qualification course). */
+  @Column(json())
+  tags!: string[];
+
+  /** Self-declared categories, only while the person consents; null otherwise. */
+  @Column(json({ nullable: true }))
+  declared!: DeclaredAnswers | null;
+
+  /** Set when the person's data was erased; the row stays for the statistics' makerKey. */
+  @Column(epochMs({ name: 'deleted_at', nullable: true }))
+  deletedAt!: number | null;
 
   @Column(epochMs({ name: 'created_at' }))
   createdAt!: number;

@@ -14,3 +14,9 @@ export class AccountRuleError extends DomainError {
   readonly code = 'ACCOUNT_RULE';
   readonly kind = 'rule';
 }
+
+/** The account still holds something the fablab counts on (a booking to come, a job underway). */
+export class AccountBusyError extends DomainError {
+  readonly code = 'ACCOUNT_BUSY';
+  readonly kind = 'conflict';
+}

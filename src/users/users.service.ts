@@ -10,6 +10,7 @@ import { WriteLock } from '../database/write-lock.js';
 import { hashPassword, randomSecret } from '../auth/secrets.js';
 import { SitesService } from '../sites/sites.service.js';
 import type { CreateUserDto, UpdateUserDto } from './user.dto.js';
+import { newMakerKey } from './people.rules.js';
 import { User } from './user.entity.js';
 import { AccountExistsError, AccountRuleError, UnknownSiteError } from './users.errors.js';
 
@@ -62,6 +63,10 @@ export class UsersService implements OnApplicationBootstrap {
         active: true,
         noShowCount: 0,
         calendarToken: null,
+        makerKey: newMakerKey(),
+        tags: [],
+        declared: null,
+        deletedAt: null,
         createdAt: now,
         updatedAt: now,
       });
