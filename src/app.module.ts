@@ -15,6 +15,7 @@ import { PagesModule } from './pages/pages.module.js';
 import { ReservationsModule } from './reservations/reservations.module.js';
 import { TrainingsModule } from './trainings/trainings.module.js';
 import { SitesModule } from './sites/sites.module.js';
+import { StatsModule } from './stats/stats.module.js';
 import { UsersModule } from './users/users.module.js';
 
 export interface AppOptions {
@@ -45,6 +46,7 @@ export class AppModule {
         LiveModule,
         DemoModule,
         PagesModule,
+        StatsModule,
       ],
     };
   }

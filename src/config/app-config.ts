@@ -68,6 +68,8 @@ export interface AppConfig {
   booking: { default: BookingPolicyConfig; kinds: Record<string, BookingPolicyOverride> };
   sites: SiteConfig[];
   jobs: JobsConfig;
+  /** Statistics hide any figure that comes from fewer than `suppressBelow` makers (default 5). */
+  stats: { suppressBelow: number };
   /** A new installation shows simulated machines until real bridges are connected. */
   demo: { simulatedBridges: boolean; warp: number };
 }

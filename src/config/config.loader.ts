@@ -123,6 +123,7 @@ function toAppConfig(raw: RawConfig, env: NodeJS.ProcessEnv, file: string): AppC
         giveUpMinutes: raw.jobs?.dispatch?.giveUpMinutes ?? 10,
       },
     },
+    stats: { suppressBelow: raw.stats?.suppressBelow ?? 5 },
     demo: { simulatedBridges: raw.demo?.simulatedBridges ?? false, warp: raw.demo?.warp ?? 1 },
     sites: raw.sites.map((site: RawConfig) => ({
       ...site,

@@ -154,6 +154,11 @@ export const configSchema = {
         },
       },
     },
+    stats: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { suppressBelow: { type: 'integer', minimum: 1, maximum: 1000 } },
+    },
     demo: {
       type: 'object',
       additionalProperties: false,
