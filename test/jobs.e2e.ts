@@ -76,6 +76,12 @@ describe('job queue on simulated machines', () => {
           options: { job: printer, scenario: scenario('first-layer', 'first_layer_failure', 0.5) },
         },
         { machineId: 'so-bambu-p1s', adapter: 'simulator-fdm', options: { job: printer } },
+        // Single needle: a person starts the design and re-threads between colours (confirm_step).
+        {
+          machineId: 'so-brother-pp1',
+          adapter: 'simulator-embroidery',
+          options: { needles: 1, job: { stitches: 1200, colorBlocks: 2 } },
+        },
         {
           machineId: 'so-ricoma-mt1501',
           adapter: 'simulator-embroidery',
@@ -102,7 +108,7 @@ describe('job queue on simulated machines', () => {
   };
   const gcode = Buffer.from(prusaSlicerGcode());
   const design = encodeDst(twoColourSquares);
-  const MACHINES = ['so-prusa-mk4-1', 'so-prusa-mk4-2', 'so-bambu-p1s', 'so-ricoma-mt1501'];
+  const MACHINES = ['so-prusa-mk4-1', 'so-prusa-mk4-2', 'so-bambu-p1s', 'so-ricoma-mt1501', 'so-brother-pp1'];
 
   async function submit(
     maker: Maker,
@@ -164,8 +170,10 @@ describe('job queue on simulated machines', () => {
       await submit(makerB, 'b-1'),
       await submit(makerB, 'b-2'),
     ];
-    const patch = await submit(makerA, 'patch', {}, design, 'patch.dst');
-    const all = [clog, firstLayer, ...anyPrinter, patch];
+    const patch = await submit(makerA, 'patch', { machineId: 'so-ricoma-mt1501' }, design, 'patch.dst');
+    const badge = await submit(makerB, 'badge', { machineId: 'so-brother-pp1' }, design, 'badge.dst');
+    const all = [clog, firstLayer, ...anyPrinter, patch, badge];
+    let stepsConfirmed = 0;
 
     let gateSeen = false;
     let cancelledByMaker: string | null = null;
@@ -188,6 +196,19 @@ describe('job queue on simulated machines', () => {
             (await api(t, staff.token).get(`/api/v1/machines/${id}/live`)).body as { machineId: string; state: string },
         ),
       );
+      // The operator at the single-needle machine: load the design, re-thread, go on.
+      const pp1 = live.find((m) => m.machineId === 'so-brother-pp1') as unknown as {
+        snapshot: { interventions: Array<{ id: string; actions: string[] }> } | null;
+      };
+      const step = pp1.snapshot?.interventions.find((i) => i.actions.includes('confirm_step'));
+      const onPp1 = jobs.find((j) => j.machineId === 'so-brother-pp1' && !TERMINAL.includes(j.state));
+      if (step && onPp1) {
+        const confirmed = await api(t, staff.token).post(`/api/v1/jobs/${onPp1.id}/confirm-step`, {
+          interventionId: step.id,
+        });
+        expect(confirmed.status).toBe(202);
+        stepsConfirmed += 1;
+      }
       const waitingPrint = jobs.some((j) => j.state === 'queued' && j.kind === 'fdm_printer');
       for (const machine of live.filter((m) => m.state === 'awaiting_clear')) {
         if (waitingPrint && machine.machineId !== 'so-ricoma-mt1501') {
@@ -209,6 +230,9 @@ describe('job queue on simulated machines', () => {
     expect(byId.get(anyPrinter[3].id)).toMatchObject({ state: 'cancelled' });
     for (const j of [anyPrinter[0], anyPrinter[1], anyPrinter[2]]) expect(byId.get(j.id)!.state).toBe('completed');
     expect(byId.get(patch.id)).toMatchObject({ state: 'completed', machineId: 'so-ricoma-mt1501' });
+    expect(byId.get(badge.id)).toMatchObject({ state: 'completed', machineId: 'so-brother-pp1' });
+    expect(stepsConfirmed).toBeGreaterThanOrEqual(1);
+    expect(ledger.starts.find((s) => s.jobId === badge.id)?.command).toBe('load_design');
     expect(gateSeen).toBe(true);
 
     // The intervention is in the job's history, with the reasons a person can read.

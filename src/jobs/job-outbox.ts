@@ -70,12 +70,18 @@ export function startCommand(
   return outboxRow(command, job, machineId, attempt, now, expiresAt);
 }
 
-/** Cancel, pause or resume of the job on its machine; `jobId` makes the bridge refuse it for any other job. */
+export type ControlCommand = 'cancel' | 'pause' | 'resume' | 'confirm_step';
+
+/**
+ * Cancel, pause, resume, or the operator's "done" on a step (re-threaded, hoop in place), for the
+ * job on its machine; `jobId` makes the bridge refuse it for any other job.
+ */
 export function controlCommand(
-  name: 'cancel' | 'pause' | 'resume',
+  name: ControlCommand,
   job: Job,
   now: number,
   config: JobsConfig['dispatch'],
+  params: Record<string, string> = {},
 ): JobCommand {
   const expiresAt = now + config.answerTimeoutSeconds * 1000;
   const expectState = EXPECT[name];
@@ -88,7 +94,7 @@ export function controlCommand(
     issuedAt: new Date(now).toISOString(),
     expiresAt: new Date(expiresAt).toISOString(),
     ...(expectState ? { expectState } : {}),
-    params: {},
+    params,
   } as Command;
   return outboxRow(command, job, job.machineId!, job.attempts, now, expiresAt);
 }

@@ -21,7 +21,7 @@ import { MachineLiveService } from '../machines/machine-live.service.js';
 import { JobFilesService } from './job-files.service.js';
 import { MACHINE_TAKEN_STATES } from './job-state.rules.js';
 import { toCommandView, toJobView, toTransitionView, type JobView } from './job.view.js';
-import { JobListQuery, QueueJobDto, ReorderJobDto, UploadJobDto } from './jobs.dto.js';
+import { ConfirmStepDto, JobListQuery, QueueJobDto, ReorderJobDto, UploadJobDto } from './jobs.dto.js';
 import { FileLinkRefusedError } from './jobs.errors.js';
 import { JobsService, type UploadedFile as StoredUpload } from './jobs.service.js';
 
@@ -105,6 +105,14 @@ export class JobsController {
   @HttpCode(HttpStatus.ACCEPTED)
   async resume(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
     return this.view(await this.jobs.resume(id, principal));
+  }
+
+  /** Staff at an operator machine: the step it waited for is done (`confirm_step`). */
+  @Post('jobs/:id/confirm-step')
+  @AllowedFor('staff', 'admin')
+  @HttpCode(HttpStatus.ACCEPTED)
+  async confirmStep(@Param('id') id: string, @Body() body: ConfirmStepDto, @CurrentPrincipal() principal: Principal) {
+    return this.view(await this.jobs.confirmStep(id, body.interventionId, principal));
   }
 
   @Patch('jobs/:id/position')

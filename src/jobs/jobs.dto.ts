@@ -137,3 +137,10 @@ export class JobListQuery {
   @Max(500)
   limit?: number;
 }
+
+export class ConfirmStepDto {
+  @ApiProperty({ description: 'The intervention the machine raised (from its live state), e.g. a colour change.' })
+  @IsString()
+  @Length(1, 128)
+  interventionId!: string;
+}

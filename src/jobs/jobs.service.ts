@@ -22,7 +22,7 @@ import { ReservationsService } from '../reservations/reservations.service.js';
 import { SitesService } from '../sites/sites.service.js';
 import { TrainingsService } from '../trainings/trainings.service.js';
 import { UsersService } from '../users/users.service.js';
-import { controlCommand } from './job-outbox.js';
+import { controlCommand, type ControlCommand } from './job-outbox.js';
 import { JobCommand } from './job-command.entity.js';
 import { JobEvents } from './job-events.js';
 import { JobFilesService } from './job-files.service.js';
@@ -271,6 +271,22 @@ export class JobsService {
     });
   }
 
+  /**
+   * Staff at the machine have done what it asked (threaded the next colour, placed the hoop, pressed
+   * nothing yet): the machine may go on. Needed where a person starts or steps the job (`load_design`).
+   */
+  async confirmStep(id: string, interventionId: string, principal: Principal): Promise<Job> {
+    const job = await this.getOwnOrManaged(id, principal);
+    if (!canManageSite(principal, job.siteId)) throw new NotFoundError('job', id);
+    return this.act(id, principal, async (manager, fresh, now) => {
+      if (!ON_MACHINE_STATES.includes(fresh.state)) {
+        throw new JobStateConflictError(`This job is not on a machine; it is ${fresh.state}.`);
+      }
+      await this.enqueueControl(manager, fresh, 'confirm_step', now, { interventionId });
+      return null;
+    });
+  }
+
   /** Staff move a queued job before another (or last); fairness between makers still applies. */
   async reorder(id: string, body: ReorderJobDto, principal: Principal): Promise<Job> {
     const job = await this.getOwnOrManaged(id, principal);
@@ -315,11 +331,14 @@ export class JobsService {
   private async enqueueControl(
     manager: EntityManager,
     job: Job,
-    command: 'cancel' | 'pause' | 'resume',
+    command: ControlCommand,
     now: number,
+    params?: Record<string, string>,
   ): Promise<void> {
     if (!job.machineId) throw new JobStateConflictError('This job is on no machine.');
-    await manager.getRepository(JobCommand).insert(controlCommand(command, job, now, this.config.jobs.dispatch));
+    await manager
+      .getRepository(JobCommand)
+      .insert(controlCommand(command, job, now, this.config.jobs.dispatch, params));
   }
 
   private async reload(manager: EntityManager, id: string): Promise<Job> {
