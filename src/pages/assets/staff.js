@@ -1,0 +1,438 @@
+/*
+ * The staff pages of one site: machines, blocks and workshops, makers at the desk, the job queue,
+ * alerts and statistics. This file holds what the views share (session, API calls, navigation,
+ * form helpers, local dates in the site's zone); each view lives in its own staff-*.js and
+ * registers itself with `S.view(name, {build, show, refresh})`.
+ */
+/* global window, document, location, setTimeout, clearTimeout */
+(function () {
+  'use strict';
+
+  var F = window.Fabrique;
+  var config = F.config;
+  var S = (F.staff = {});
+  var SESSION_KEY = 'fabrique.staff.session';
+  var LANG_KEY = 'fabrique.staff.lang';
+  var ORDER = ['machines', 'blocks', 'desk', 'queue', 'alerts', 'stats'];
+  var views = {};
+  var built = {};
+  var current = null;
+  var refreshing = null;
+  var noticeTimer = null;
+  var ids = 0;
+
+  var $ = (S.$ = function (id) {
+    return document.getElementById(id);
+  });
+  S.site = '/api/v1/sites/' + encodeURIComponent(config.siteId);
+  S.session = F.attempt(function () {
+    return JSON.parse(F.session.get(SESSION_KEY) || 'null');
+  }, null);
+
+  /* ---------- messages ---------- */
+
+  S.notice = function (text) {
+    clearTimeout(noticeTimer);
+    $('notice').textContent = text;
+    noticeTimer = setTimeout(function () {
+      $('notice').textContent = '';
+    }, 12000);
+  };
+
+  /** A refusal in plain words: ours when we have one for its code, else the service's sentence. */
+  S.errorText = function (response) {
+    var body = response && response.body;
+    var code = body && body.code;
+    if (code) {
+      var key = 'staff.err.' + code;
+      var text = F.t(key);
+      if (text !== key) return text;
+    }
+    if (response && response.status === 404 && !body) return F.t('staff.err.missing');
+    return (body && body.message) || F.t('common.error');
+  };
+
+  /* ---------- session ---------- */
+
+  function isStaffHere(user) {
+    return user && (user.role === 'admin' || (user.role === 'staff' && user.siteIds.indexOf(config.siteId) >= 0));
+  }
+
+  function saveSession(body) {
+    S.session = { accessToken: body.accessToken, refreshToken: body.refreshToken, user: body.user };
+    F.session.set(SESSION_KEY, JSON.stringify(S.session));
+  }
+
+  function showSignInError(key, vars) {
+    var node = $('signin-error');
+    node.setAttribute('data-key', key);
+    node.setAttribute('data-vars', JSON.stringify(vars || {}));
+    node.textContent = key ? F.t(key, vars) : '';
+  }
+
+  function signOut(reasonKey) {
+    S.session = null;
+    F.session.remove(SESSION_KEY);
+    $('app').hidden = true;
+    $('account').hidden = true;
+    $('sign-out').hidden = true;
+    $('signin').hidden = false;
+    $('view').textContent = '';
+    built = {};
+    current = null;
+    showSignInError(reasonKey || '', {});
+    $('login').focus();
+  }
+
+  /** Exchanges the refresh token once for everyone waiting: a reused one would end the account's sessions. */
+  function refreshSession() {
+    if (!refreshing) {
+      refreshing = F.api('POST', '/api/v1/auth/refresh', { refreshToken: S.session.refreshToken })
+        .then(function (response) {
+          refreshing = null;
+          if (response.status !== 200 || !S.session) return false;
+          saveSession(response.body);
+          return true;
+        })
+        .catch(function () {
+          refreshing = null;
+          return false;
+        });
+    }
+    return refreshing;
+  }
+
+  /** An API call with the session; a network failure answers status 0. */
+  S.call = function (method, path, body) {
+    if (!S.session) return Promise.resolve({ status: 401, body: null });
+    return F.api(method, path, body, S.session.accessToken)
+      .then(function (response) {
+        if (response.status !== 401 || !S.session) return response;
+        return refreshSession().then(function (ok) {
+          if (!ok) {
+            signOut('board.sessionEnded');
+            return response;
+          }
+          return F.api(method, path, body, S.session.accessToken);
+        });
+      })
+      .catch(function () {
+        return { status: 0, body: { message: F.t('staff.err.network') } };
+      });
+  };
+
+  function signIn(event) {
+    event.preventDefault();
+    var login = $('login').value.trim();
+    var password = $('password').value;
+    if (!login || !password) return showSignInError('board.wrongLogin');
+    F.api('POST', '/api/v1/auth/login', { login: login, password: password })
+      .then(function (response) {
+        if (response.status === 200) {
+          if (!isStaffHere(response.body.user)) return showSignInError('staff.notStaff');
+          $('password').value = '';
+          saveSession(response.body);
+          var preferred = response.body.user.locale;
+          if (!F.local.get(LANG_KEY) && preferred && F.hasDictionary(preferred)) F.setLanguage(preferred);
+          return startApp(true);
+        }
+        if (response.status === 429) {
+          return showSignInError('board.tooMany', { minutes: Math.max(1, Math.ceil(response.retryAfter / 60)) });
+        }
+        showSignInError('board.wrongLogin');
+      })
+      .catch(function () {
+        showSignInError('common.error');
+      });
+  }
+
+  /* ---------- the site's machines, shared by every view ---------- */
+
+  S.machines = [];
+  S.loadMachines = function () {
+    return S.call('GET', S.site + '/machines').then(function (response) {
+      if (response.status === 200) S.machines = response.body;
+      return S.machines;
+    });
+  };
+  S.machine = function (id) {
+    for (var i = 0; i < S.machines.length; i++) if (S.machines[i].id === id) return S.machines[i];
+    return null;
+  };
+  S.machineName = function (id) {
+    var m = S.machine(id);
+    return m ? m.name : id;
+  };
+  /** Trainings the site's machines ask for: the ones staff here grant. */
+  S.trainings = function () {
+    var seen = {};
+    return S.machines
+      .map(function (m) {
+        return m.requiredTraining;
+      })
+      .filter(function (t) {
+        if (!t || seen[t]) return false;
+        seen[t] = true;
+        return true;
+      });
+  };
+  S.trainingName = function (id) {
+    var key = 'training.' + id;
+    var text = F.t(key);
+    return text === key ? id : text;
+  };
+
+  /* ---------- building blocks for forms ---------- */
+
+  S.id = function (prefix) {
+    ids += 1;
+    return prefix + '-' + ids;
+  };
+
+  /** Text that follows the language: `data-i18n` is re-read by F.translateStatic. */
+  S.tx = function (tag, key, attributes) {
+    var attrs = attributes || {};
+    attrs['data-i18n'] = key;
+    attrs.text = F.t(key);
+    return F.el(tag, attrs);
+  };
+
+  S.button = function (key, onclick, className, attributes) {
+    var attrs = attributes || {};
+    attrs.type = attrs.type || 'button';
+    attrs.className = className || 'secondary';
+    if (onclick) attrs.onclick = onclick;
+    return S.tx('button', key, attrs);
+  };
+
+  /** A labelled control, with an optional hint read out with it. */
+  S.field = function (labelKey, control, hintKey) {
+    if (!control.id) control.id = S.id('f');
+    var hint = null;
+    if (hintKey) {
+      hint = S.tx('p', hintKey, { className: 'hint', id: control.id + '-hint' });
+      control.setAttribute('aria-describedby', hint.id);
+    }
+    return F.el('div', { className: 'field' }, [S.tx('label', labelKey, { for: control.id }), control, hint]);
+  };
+
+  S.input = function (attributes) {
+    var attrs = attributes || {};
+    attrs.type = attrs.type || 'text';
+    return F.el('input', attrs);
+  };
+
+  /** A select whose options are [value, key] (translated) or [value, text, true] (as is). */
+  S.select = function (options, attributes) {
+    var select = F.el('select', attributes || {});
+    S.fillSelect(select, options);
+    return select;
+  };
+  S.fillSelect = function (select, options) {
+    var value = select.value;
+    select.textContent = '';
+    options.forEach(function (o) {
+      select.appendChild(o[2] ? F.el('option', { value: o[0], text: o[1] }) : S.tx('option', o[1], { value: o[0] }));
+    });
+    if (value) select.value = value;
+  };
+
+  S.checkbox = function (labelKey, attributes, labelText) {
+    var box = S.input(Object.assign({ type: 'checkbox', id: S.id('c') }, attributes || {}));
+    var label = labelText ? F.el('label', { for: box.id }, [F.bdi(labelText)]) : S.tx('label', labelKey, { for: box.id });
+    return F.el('div', { className: 'check' }, [box, label]);
+  };
+
+  /** The form's error line (`role=alert`); empty it with `S.formError(form, '')`. */
+  S.formError = function (form, text) {
+    var node = form.querySelector('.form-error');
+    if (!node) {
+      node = F.el('p', { className: 'form-error', role: 'alert' });
+      form.appendChild(node);
+    }
+    node.textContent = text || '';
+  };
+
+  S.panel = function (titleKey, children, attributes) {
+    var attrs = attributes || {};
+    attrs.className = 'panel' + (attrs.className ? ' ' + attrs.className : '');
+    var title = S.tx('h3', titleKey, { id: S.id('t'), tabindex: '-1' });
+    attrs['aria-labelledby'] = title.id;
+    return F.el('section', attrs, [title].concat(children));
+  };
+
+  S.empty = function (key) {
+    return S.tx('p', key, { className: 'empty' });
+  };
+
+  /* ---------- local dates and times in the site's zone ---------- */
+
+  function offsetAt(ms) {
+    var z = F.zoned(ms);
+    var d = z.date.split('-');
+    var t = z.time.split(':');
+    var wall = Date.UTC(+d[0], +d[1] - 1, +d[2], +t[0], +t[1]);
+    return wall - Math.floor(ms / 60000) * 60000;
+  }
+
+  /** `2026-11-24`, `14:00` at the site → `2026-11-24T14:00:00+01:00` (what the API asks for). */
+  S.zonedIso = function (date, time) {
+    var d = date.split('-');
+    var t = time.split(':');
+    var guess = Date.UTC(+d[0], +d[1] - 1, +d[2], +t[0], +t[1]);
+    var ms = guess - offsetAt(guess);
+    ms = guess - offsetAt(ms);
+    var offset = offsetAt(ms) / 60000;
+    var sign = offset < 0 ? '-' : '+';
+    var abs = Math.abs(offset);
+    var pad = function (n) {
+      return (n < 10 ? '0' : '') + n;
+    };
+    return date + 'T' + pad(+t[0]) + ':' + pad(+t[1]) + ':00' + sign + pad(Math.floor(abs / 60)) + ':' + pad(abs % 60);
+  };
+
+  /** A local date plus `days` (calendar days, no time zone involved). */
+  S.addDays = function (date, days) {
+    var d = date.split('-');
+    return new Date(Date.UTC(+d[0], +d[1] - 1, +d[2] + days)).toISOString().slice(0, 10);
+  };
+
+  /** `Tue 24 Nov, 14:00–16:00` in the site's zone, direction kept inside Arabic text. */
+  S.when = function (start, end) {
+    var s = Date.parse(start);
+    var day = new Intl.DateTimeFormat(F.locale, { timeZone: F.timeZone, weekday: 'short', day: 'numeric', month: 'short' });
+    var sameDay = F.zoned(s).date === F.zoned(Date.parse(end) - 1).date;
+    if (sameDay) return day.format(new Date(s)) + ' ' + '\u2066' + F.zoned(s).time + '–' + F.zoned(Date.parse(end)).time + '\u2069';
+    return day.format(new Date(s)) + ' ' + F.zoned(s).time + ' → ' + day.format(new Date(Date.parse(end))) + ' ' + F.zoned(Date.parse(end)).time;
+  };
+
+  S.dateText = function (date) {
+    var d = date.split('-');
+    return new Intl.DateTimeFormat(F.locale, { timeZone: 'UTC', day: 'numeric', month: 'long', year: 'numeric' }).format(
+      new Date(Date.UTC(+d[0], +d[1] - 1, +d[2])),
+    );
+  };
+
+  /* ---------- views and navigation ---------- */
+
+  S.view = function (name, definition) {
+    views[name] = definition;
+  };
+
+  function viewFromHash() {
+    var name = location.hash.replace('#', '');
+    return views[name] ? name : ORDER[0];
+  }
+
+  function show(name, moveFocus) {
+    if (!S.session) return;
+    var root = $('view');
+    if (!built[name]) {
+      built[name] = F.el('div', { className: 'view-' + name, 'data-view-root': name });
+      views[name].build(built[name]);
+      root.appendChild(built[name]);
+    }
+    Object.keys(built).forEach(function (other) {
+      built[other].hidden = other !== name;
+    });
+    current = name;
+    var title = $('view-title');
+    title.setAttribute('data-i18n', 'staff.view.' + name);
+    title.textContent = F.t('staff.view.' + name);
+    document.title = F.t('staff.view.' + name) + ' — ' + config.siteName + ' — Fabrique';
+    var links = document.querySelectorAll('.views a');
+    for (var i = 0; i < links.length; i++) {
+      if (links[i].getAttribute('data-view') === name) links[i].setAttribute('aria-current', 'page');
+      else links[i].removeAttribute('aria-current');
+    }
+    if (moveFocus) title.focus();
+    if (views[name].show) views[name].show();
+  }
+
+  S.current = function () {
+    return current;
+  };
+
+  /** Alerts are counted on the navigation whatever the view, read again every minute. */
+  S.alerts = [];
+  var alertTimer = null;
+  S.loadAlerts = function () {
+    clearTimeout(alertTimer);
+    alertTimer = setTimeout(S.loadAlerts, 60000);
+    return S.call('GET', S.site + '/alerts').then(function (response) {
+      if (response.status === 200) S.alerts = response.body;
+      var count = $('alert-count');
+      count.hidden = S.alerts.length === 0;
+      count.textContent = F.t('staff.alertCount', { n: S.alerts.length });
+      if (views.alerts && built.alerts) views.alerts.refresh();
+      return S.alerts;
+    });
+  };
+
+  function renderAccount() {
+    if (S.session) $('account').textContent = F.t('board.account', { name: S.session.user.displayName });
+  }
+
+  function startApp(moveFocus) {
+    $('signin').hidden = true;
+    $('app').hidden = false;
+    $('account').hidden = false;
+    $('sign-out').hidden = false;
+    renderAccount();
+    S.loadMachines().then(function () {
+      show(viewFromHash(), moveFocus);
+      S.loadAlerts();
+    });
+  }
+
+  function renderLanguageSelect() {
+    var select = $('language');
+    select.textContent = '';
+    config.allLanguages.forEach(function (lang) {
+      select.appendChild(F.el('option', { value: lang, lang: lang, selected: lang === F.lang, text: F.languageName(lang) }));
+    });
+  }
+
+  function start() {
+    var stored = F.local.get(LANG_KEY);
+    var first = [F.query('lang'), stored, S.session && S.session.user.locale, config.languages[0]].filter(function (lang) {
+      return lang && F.hasDictionary(lang);
+    })[0];
+    F.onLanguage(function () {
+      renderLanguageSelect();
+      renderAccount();
+      var error = $('signin-error');
+      if (error.getAttribute('data-key')) {
+        showSignInError(error.getAttribute('data-key'), JSON.parse(error.getAttribute('data-vars') || '{}'));
+      }
+      $('alert-count').textContent = F.t('staff.alertCount', { n: S.alerts.length });
+      if (current) document.title = F.t('staff.view.' + current) + ' — ' + config.siteName + ' — Fabrique';
+      Object.keys(built).forEach(function (name) {
+        if (views[name].refresh) views[name].refresh();
+      });
+      $('notice').textContent = '';
+    });
+    F.setLanguage(first || config.languages[0]);
+    $('board-link').href = '/board/' + encodeURIComponent(config.siteId);
+    $('language').addEventListener('change', function (event) {
+      F.local.set(LANG_KEY, event.target.value);
+      F.setLanguage(event.target.value);
+    });
+    $('signin-form').addEventListener('submit', signIn);
+    $('sign-out').addEventListener('click', function () {
+      signOut('');
+    });
+    // The skip link also changes the hash: only a view's name switches the view.
+    window.addEventListener('hashchange', function () {
+      var name = location.hash.replace('#', '');
+      if (views[name]) show(name, true);
+    });
+    if (S.session && isStaffHere(S.session.user)) startApp(false);
+    else signOut('');
+  }
+
+  // The view scripts come after this one: start once they have registered.
+  F.loadDictionaries(config.allLanguages).then(function () {
+    setTimeout(start, 0);
+  });
+})();
