@@ -1,0 +1,376 @@
+/*
+ * The makers' app of one site: sign in, machines live, book, my bookings, jobs, trainings. Mobile
+ * first, plain ES2017 like the kiosk and board. This file holds the session, the views and the
+ * helpers the two others (app-book.js, app-jobs.js) share through `window.FabriqueApp`.
+ */
+/* global window, document, location, fetch, setTimeout, clearTimeout */
+(function () {
+  'use strict';
+
+  var F = window.Fabrique;
+  var config = F.config;
+  var A = (window.FabriqueApp = {});
+  var SESSION_KEY = 'fabrique.app.session';
+  var LANG_KEY = 'fabrique.app.lang';
+  var VIEWS = ['machines', 'book', 'bookings', 'jobs', 'trainings'];
+  var MINUTE = 60000;
+
+  var $ = (A.$ = function (id) {
+    return document.getElementById(id);
+  });
+  A.session = readJson(F.session.get(SESSION_KEY));
+  A.view = null;
+  A.machines = [];
+  A.live = null;
+  A.liveView = null;
+  A.trainings = [];
+  var modules = [];
+  var refreshing = null;
+  var noticeTimer = null;
+
+  function readJson(text) {
+    return F.attempt(function () {
+      return text ? JSON.parse(text) : null;
+    }, null);
+  }
+
+  /** Registers a part of the page: {views: {name: enter()}, start(), render(), stop()}. */
+  A.module = function (part) {
+    modules.push(part);
+  };
+
+  function each(method) {
+    modules.forEach(function (part) {
+      if (part[method]) part[method]();
+    });
+  }
+
+  /* ---------- words and time ---------- */
+
+  /** Says something for a few seconds where screen readers hear it. */
+  A.notice = function (text) {
+    clearTimeout(noticeTimer);
+    $('notice').textContent = text;
+    noticeTimer = setTimeout(function () {
+      $('notice').textContent = '';
+    }, 8000);
+  };
+
+  /** The server's own sentence (written for makers), else ours for the code, else a generic one. */
+  A.errorText = function (response) {
+    var body = response && response.body;
+    if (body && body.message) return body.message;
+    if (response && response.status === 0) return F.t('app.err.network');
+    return F.t('common.error');
+  };
+
+  A.machineName = function (id) {
+    for (var i = 0; i < A.machines.length; i++) if (A.machines[i].id === id) return A.machines[i].name;
+    return id;
+  };
+
+  A.machine = function (id) {
+    for (var i = 0; i < A.machines.length; i++) if (A.machines[i].id === id) return A.machines[i];
+    return null;
+  };
+
+  /** `2026-11-24` plus n days, as a calendar date (no time zone involved). */
+  A.addDays = function (date, n) {
+    var p = date.split('-');
+    var d = new Date(Date.UTC(+p[0], +p[1] - 1, +p[2] + n));
+    return d.toISOString().slice(0, 10);
+  };
+
+  /**
+   * The instant the site's clock shows `date time` (first one on a fall-back day; the jump on a
+   * spring-forward day): guess as UTC, then correct by the zone's offset, twice.
+   */
+  A.localMs = function (date, time) {
+    var p = date.split('-');
+    var t = (time || '00:00').split(':');
+    var target = Date.UTC(+p[0], +p[1] - 1, +p[2], +t[0], +t[1]);
+    var guess = target;
+    for (var i = 0; i < 3; i++) {
+      var z = F.zoned(guess);
+      var zp = z.date.split('-');
+      var zt = z.time.split(':');
+      var shown = Date.UTC(+zp[0], +zp[1] - 1, +zp[2], +zt[0], +zt[1]);
+      if (shown === target) break;
+      guess += target - shown;
+    }
+    return guess;
+  };
+
+  A.dayStart = function (date) {
+    return A.localMs(date, '00:00');
+  };
+
+  /** `1 h 30 min`, `45 min`, `2 h`. */
+  A.duration = function (seconds) {
+    var minutes = Math.max(1, Math.round(seconds / 60));
+    var h = Math.floor(minutes / 60);
+    var m = minutes % 60;
+    if (h && m) return F.t('app.dur.hm', { h: h, m: m });
+    if (h) return F.t('app.dur.h', { h: h });
+    return F.t('app.dur.m', { m: m });
+  };
+
+  A.dayName = function (date) {
+    return F.longDate(A.localMs(date, '12:00'));
+  };
+
+  A.iso = function (ms) {
+    return new Date(ms).toISOString();
+  };
+
+  A.MINUTE = MINUTE;
+
+  /** A button with one word on it and, for screen readers, what it acts on. */
+  A.button = function (text, className, onclick, label, extra) {
+    var attrs = { type: 'button', className: className || 'secondary', text: text, onclick: onclick, 'aria-label': label || null };
+    for (var key in extra || {}) attrs[key] = extra[key];
+    return F.el('button', attrs);
+  };
+
+  /* ---------- session ---------- */
+
+  function saveSession(body) {
+    A.session = { accessToken: body.accessToken, refreshToken: body.refreshToken, user: body.user || A.session.user };
+    F.session.set(SESSION_KEY, JSON.stringify(A.session));
+  }
+
+  /** Exchanges the refresh token once for everyone waiting: a reused one ends every session. */
+  function refreshSession() {
+    if (!refreshing) {
+      refreshing = F.api('POST', '/api/v1/auth/refresh', { refreshToken: A.session.refreshToken })
+        .then(function (response) {
+          refreshing = null;
+          if (response.status !== 200 || !A.session) return false;
+          saveSession(response.body);
+          return true;
+        })
+        .catch(function () {
+          refreshing = null;
+          return false;
+        });
+    }
+    return refreshing;
+  }
+
+  /** An API call with the session; a 401 refreshes once and tries again. Never rejects. */
+  A.call = function (method, path, body) {
+    if (!A.session) return Promise.resolve({ status: 401, body: null });
+    return F.api(method, path, body, A.session.accessToken)
+      .then(function (response) {
+        if (response.status !== 401 || !A.session) return response;
+        return refreshSession().then(function (ok) {
+          if (!ok) {
+            signOut('app.sessionEnded');
+            return response;
+          }
+          return F.api(method, path, body, A.session.accessToken);
+        });
+      })
+      .catch(function () {
+        return { status: 0, body: null };
+      });
+  };
+
+  /** A multipart upload (a job file), with the same refresh-once rule. */
+  A.upload = function (path, form) {
+    function send() {
+      return fetch(path, {
+        method: 'POST',
+        headers: { Accept: 'application/json', Authorization: 'Bearer ' + A.session.accessToken },
+        body: form,
+        credentials: 'omit',
+        cache: 'no-store',
+      }).then(function (response) {
+        return response.text().then(function (text) {
+          return { status: response.status, body: readJson(text) };
+        });
+      });
+    }
+    if (!A.session) return Promise.resolve({ status: 401, body: null });
+    return send()
+      .then(function (response) {
+        if (response.status !== 401) return response;
+        return refreshSession().then(function (ok) {
+          return ok ? send() : response;
+        });
+      })
+      .catch(function () {
+        return { status: 0, body: null };
+      });
+  };
+
+  A.site = function (path) {
+    return '/api/v1/sites/' + encodeURIComponent(config.siteId) + (path || '');
+  };
+
+  function showSignInError(key, vars) {
+    var node = $('signin-error');
+    node.setAttribute('data-key', key);
+    node.setAttribute('data-vars', JSON.stringify(vars || {}));
+    node.textContent = key ? F.t(key, vars) : '';
+  }
+
+  function signOut(reasonKey) {
+    A.session = null;
+    F.session.remove(SESSION_KEY);
+    if (A.live) A.live.close();
+    A.live = null;
+    A.liveView = null;
+    each('stop');
+    $('app').hidden = true;
+    $('tabs').hidden = true;
+    $('sign-out').hidden = true;
+    $('signin').hidden = false;
+    F.showOffline($('offline'), false);
+    showSignInError(reasonKey || '', {});
+    $('login').focus();
+  }
+
+  function signIn(event) {
+    event.preventDefault();
+    var login = $('login').value.trim();
+    var password = $('password').value;
+    if (!login || !password) return showSignInError('app.fillBoth');
+    F.api('POST', '/api/v1/auth/login', { login: login, password: password })
+      .then(function (response) {
+        if (response.status === 200) {
+          $('password').value = '';
+          saveSession(response.body);
+          var preferred = response.body.user.locale;
+          if (!F.local.get(LANG_KEY) && preferred && F.hasDictionary(preferred)) F.setLanguage(preferred);
+          return startApp(true);
+        }
+        if (response.status === 429) {
+          return showSignInError('app.tooMany', { minutes: Math.max(1, Math.ceil(response.retryAfter / 60)) });
+        }
+        showSignInError('app.wrongLogin');
+      })
+      .catch(function () {
+        showSignInError('app.err.network');
+      });
+  }
+
+  /* ---------- the app once signed in ---------- */
+
+  function startApp(moveFocus) {
+    $('signin').hidden = true;
+    $('app').hidden = false;
+    $('tabs').hidden = false;
+    $('sign-out').hidden = false;
+    renderHello();
+    // The account as it is now (a locale changed at the desk, a name corrected).
+    A.call('GET', '/api/v1/me').then(function (response) {
+      if (response.status !== 200 || !A.session) return;
+      A.session.user = response.body;
+      F.session.set(SESSION_KEY, JSON.stringify(A.session));
+      var lang = response.body.locale;
+      if (!F.local.get(LANG_KEY) && lang && lang !== F.lang && F.hasDictionary(lang)) F.setLanguage(lang);
+      renderHello();
+    });
+    Promise.all([A.call('GET', A.site('/machines')), A.call('GET', '/api/v1/me/trainings')]).then(function (answers) {
+      if (answers[0].status === 200) A.machines = answers[0].body;
+      if (answers[1].status === 200) A.trainings = answers[1].body;
+      each('start');
+      route(moveFocus);
+    });
+    A.live = F.live({
+      token: function () {
+        return A.session ? A.session.accessToken : '';
+      },
+      onView: function (next) {
+        A.liveView = next;
+        each('live');
+      },
+      onOnline: function (online) {
+        F.showOffline($('offline'), !online, A.liveView && A.liveView.at);
+      },
+      onRefused: function (error) {
+        if (error.code !== 'UNAUTHENTICATED' || !A.session) return;
+        refreshSession().then(function (ok) {
+          if (ok && A.live) A.live.reconnect();
+        });
+      },
+    });
+  }
+
+  function renderHello() {
+    if (A.session) $('hello').textContent = F.t('app.hello', { name: F.isolate(A.session.user.displayName) });
+  }
+
+  A.holds = function (training) {
+    var now = F.now();
+    return A.trainings.some(function (held) {
+      return held.training === training && (!held.expiresAt || Date.parse(held.expiresAt) > now);
+    });
+  };
+
+  /** Shows one view (from the address's #fragment), moving focus to its title when asked. */
+  function route(moveFocus) {
+    var name = location.hash.replace('#', '');
+    if (VIEWS.indexOf(name) < 0) name = 'machines';
+    A.view = name;
+    VIEWS.forEach(function (view) {
+      $('view-' + view).hidden = view !== name;
+    });
+    var links = $('tabs').querySelectorAll('a');
+    for (var i = 0; i < links.length; i++) {
+      if (links[i].getAttribute('data-view') === name) links[i].setAttribute('aria-current', 'page');
+      else links[i].removeAttribute('aria-current');
+    }
+    modules.forEach(function (part) {
+      if (part.views && part.views[name]) part.views[name]();
+    });
+    if (moveFocus) $(name + '-title').focus();
+  }
+
+  /** Opens a view as if its tab had been pressed. */
+  A.go = function (name) {
+    if (location.hash === '#' + name) route(true);
+    else location.hash = name;
+  };
+
+  function renderLanguageSelect() {
+    var select = $('language');
+    select.textContent = '';
+    config.allLanguages.forEach(function (lang) {
+      select.appendChild(F.el('option', { value: lang, lang: lang, selected: lang === F.lang, text: F.languageName(lang) }));
+    });
+  }
+
+  function start() {
+    var asked = F.query('lang');
+    var first = [asked, F.local.get(LANG_KEY), A.session && A.session.user.locale, config.languages[0]].filter(function (lang) {
+      return lang && F.hasDictionary(lang);
+    })[0];
+    F.onLanguage(function () {
+      renderLanguageSelect();
+      renderHello();
+      var error = $('signin-error');
+      if (error.getAttribute('data-key')) showSignInError(error.getAttribute('data-key'), readJson(error.getAttribute('data-vars')));
+      $('tz-note').textContent = F.t('app.tzNote', { zone: F.timeZone });
+      if (!$('offline').hidden) F.showOffline($('offline'), true, A.liveView && A.liveView.at);
+      if (A.session) each('render');
+    });
+    F.setLanguage(first || config.languages[0]);
+    $('language').addEventListener('change', function (event) {
+      F.local.set(LANG_KEY, event.target.value);
+      F.setLanguage(event.target.value);
+    });
+    $('signin-form').addEventListener('submit', signIn);
+    $('sign-out').addEventListener('click', function () {
+      signOut('');
+    });
+    window.addEventListener('hashchange', function () {
+      if (A.session) route(true);
+    });
+    if (A.session) startApp(false);
+    else signOut('');
+  }
+
+  F.loadDictionaries(config.allLanguages).then(start);
+})();
