@@ -51,8 +51,11 @@ export class Reservation {
   @Column({ name: 'request_hash', type: 'varchar', length: 64, nullable: true })
   requestHash!: string | null;
 
-  /** Programme / cohort tags staff put on this booking (statistics add the maker's own). */
-  @Column(json())
+  /**
+   * Programme / cohort tags staff put on this booking (statistics add the maker's own). The
+   * default lets the booking path insert without naming them.
+   */
+  @Column({ ...json(), default: () => `'[]'` })
   tags!: string[];
 
   @Column(epochMs({ name: 'created_at' }))

@@ -32,7 +32,13 @@ import { WaitlistService } from './waitlist.service.js';
     TrainingsModule,
     AuditModule,
   ],
-  controllers: [ReservationsController, BlocksController, WaitlistController, CalendarController, ReservationTagsController],
+  controllers: [
+    ReservationsController,
+    BlocksController,
+    WaitlistController,
+    CalendarController,
+    ReservationTagsController,
+  ],
   providers: [
     BookingEvents,
     BookingContextService,

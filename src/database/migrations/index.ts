@@ -5,4 +5,10 @@ import { Jobs1764129600000 } from './1764129600000-jobs.js';
 import { People1764216000000 } from './1764216000000-people.js';
 
 /** In order. Listed by hand (not globbed) so the build and ESM loading stay predictable. */
-export const MIGRATIONS = [Foundation1763870400000, Booking1763956800000, MachineLive1764043200000, Jobs1764129600000, People1764216000000];
+export const MIGRATIONS = [
+  Foundation1763870400000,
+  Booking1763956800000,
+  MachineLive1764043200000,
+  Jobs1764129600000,
+  People1764216000000,
+];
