@@ -162,8 +162,8 @@
 
   /* ---------- arriving from the kiosk's QR code ---------- */
 
+  /** A reload after the check-in must not offer it again: the address forgets the machine. */
   function forgetScan() {
-    scanned = null;
     if (history.replaceState) history.replaceState(null, '', location.pathname + location.hash);
   }
 
@@ -187,17 +187,18 @@
       body.appendChild(A.button(F.t('app.checkIn.now'), 'primary wide', function () {
         A.call('POST', '/api/v1/reservations/' + encodeURIComponent(mine.id) + '/check-in').then(function (response) {
           if (response.status === 200 || response.status === 201) {
-            body.textContent = '';
-            body.appendChild(F.el('p', { className: 'done', 'data-scan': 'checked-in' }, [F.icon('free'), ' ', F.t('app.scan.checkedIn')]));
             forgetScan();
-            load();
+            A.notice(F.t('app.scan.checkedIn'));
+            load().then(function () {
+              $('scan-title').focus();
+            });
           } else {
             body.appendChild(F.el('p', { className: 'form-error', role: 'alert', text: A.errorText(response) }));
           }
         });
       }, null, { 'data-action': 'scan-check-in' }));
     } else if (mine && mine.checkedInAt) {
-      body.appendChild(F.el('p', { 'data-scan': 'checked-in' }, [F.icon('free'), ' ', F.t('app.scan.already')]));
+      body.appendChild(F.el('p', { className: 'done', 'data-scan': 'checked-in' }, [F.icon('free'), ' ', F.t('app.scan.already')]));
     } else if (mine && now < opensAt(mine)) {
       body.appendChild(F.el('p', { text: F.t('app.scan.early', { start: F.time(mine.start), time: F.time(opensAt(mine)) }) }));
     } else {
@@ -210,6 +211,7 @@
     }
     body.appendChild(A.button(F.t('app.close'), 'link', function () {
       forgetScan();
+      scanned = null;
       box.hidden = true;
     }));
     box.hidden = false;
