@@ -184,12 +184,14 @@
       })[0];
       st.choice = { value: chosen[0], table: chosen[1], by: chosen[2], from: from.value, to: to.value };
       S.call('GET', query('json')).then(function (r) {
-        if (r.status !== 200 || !r.body || !r.body.table) {
+        // The answer is the table itself with its period and threshold beside it.
+        var table = r.body && (r.body.rows ? r.body : r.body.table);
+        if (r.status !== 200 || !table || !table.rows) {
           st.data = null;
           render();
           return S.formError(f, r.status === 404 && (!r.body || r.body.code === 'NOT_FOUND') ? F.t('staff.s.notReady') : S.errorText(r));
         }
-        st.data = r.body;
+        st.data = { table: table, threshold: r.body.threshold };
         render();
         st.result.querySelector('h3').focus();
       });
