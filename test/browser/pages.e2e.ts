@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -14,8 +14,14 @@ import { api, createAccount, loginAdmin } from '../support/http.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 const LANGUAGES = ['en', 'fr', 'ar'];
-const dictionary = (lang: string): Record<string, unknown> =>
-  JSON.parse(readFileSync(join(ASSETS_DIR, 'i18n', `${lang}.json`), 'utf8'));
+/** The shared words, or with `page` that page's own (`i18n/<page>.<lang>.json`; none: empty). */
+const dictionary = (lang: string, page?: string): Record<string, unknown> => {
+  const file = join(ASSETS_DIR, 'i18n', page ? `${page}.${lang}.json` : `${lang}.json`);
+  return page && !existsSync(file) ? {} : JSON.parse(readFileSync(file, 'utf8'));
+};
+/** `app-book.js` and `app.html` belong to the app page; `common.js` to every page. */
+const PAGES = ['kiosk', 'board', 'app', 'staff'];
+const pageOf = (file: string) => PAGES.find((page) => file === `${page}.html` || file.startsWith(page)) ?? null;
 const assetText = (name: string) => readFileSync(join(ASSETS_DIR, name), 'utf8');
 
 /** Bytes on the wire for one GET, as a browser asking for gzip (or a client without it) receives them. */
@@ -73,12 +79,15 @@ describe('the pages: their files, words and the pairing of screens', () => {
     }
   });
 
-  it('measures the kiosk and board page weight (HTML, CSS, JS and words, gzipped)', async () => {
+  it('measures the weight of every page (HTML, CSS, JS and words, gzipped)', async () => {
     const weights: Record<string, Record<string, number>> = {};
-    for (const page of ['kiosk', 'board']) {
+    for (const page of PAGES) {
       const shell = (await api(t).get(`/${page}/saint-ouen`)).text;
       const urls = [`/${page}/saint-ouen`, ...[...shell.matchAll(/(?:src|href)="(\/[^"]+)"/g)].map((m) => m[1])];
       for (const lang of LANGUAGES) urls.push(`/pages/assets/i18n/${lang}.json`);
+      for (const lang of LANGUAGES) {
+        if (Object.keys(dictionary(lang, page)).length) urls.push(`/pages/assets/i18n/${page}.${lang}.json`);
+      }
       weights[page] = {};
       let raw = 0;
       for (const url of urls) {
@@ -100,6 +109,12 @@ describe('the pages: their files, words and the pairing of screens', () => {
   it('has every word in French, English and Arabic, for every state the service can send', () => {
     const [en, ...others] = LANGUAGES.map((lang) => dictionary(lang));
     for (const words of others) expect(Object.keys(words).sort()).toEqual(Object.keys(en).sort());
+    for (const page of PAGES) {
+      const [pageEn, ...pageOthers] = LANGUAGES.map((lang) => dictionary(lang, page));
+      for (const words of pageOthers)
+        expect([page, Object.keys(words).sort()]).toEqual([page, Object.keys(pageEn).sort()]);
+    }
+    const known = (key: string, file: string) => key in en || key in dictionary('en', pageOf(file) ?? undefined);
     const reservationStatuses: Array<ReservationStatus | 'checkedIn'> = [
       'active',
       'checkedIn',
@@ -127,24 +142,29 @@ describe('the pages: their files, words and the pairing of screens', () => {
       ...reservationStatuses.map((s) => `reservation.${s}`),
       ...BLOCK_CATEGORIES.map((c) => `block.${c}`),
     ];
-    // Keys written out in the pages' scripts and HTML.
+    const missing = needed.filter((key) => !(key in en));
+    // Keys written out in the pages' scripts and HTML, looked up in the shared words and the page's own.
     for (const file of readdirSync(ASSETS_DIR).filter((f) => /\.(js|html)$/.test(f))) {
       const text = assetText(file);
+      const keys: string[] = [];
       for (const m of text.matchAll(
-        /'((?:common|kiosk|board|machine|kind|time|attention|status)\.[A-Za-z_.]*[A-Za-z_])'/g,
+        /'((?:common|kiosk|board|app|staff|machine|kind|time|attention|status)\.[A-Za-z_.]*[A-Za-z_])'/g,
       ))
-        needed.push(m[1]);
-      if (!file.endsWith('.html')) continue;
-      for (const m of text.matchAll(/data-i18n="([^"]+)"/g)) needed.push(m[1]);
-      for (const m of text.matchAll(/data-i18n-attr="([^"]+)"/g))
-        needed.push(...m[1].split(';').map((p) => p.split(':')[1]));
+        keys.push(m[1]);
+      if (file.endsWith('.html')) {
+        for (const m of text.matchAll(/data-i18n="([^"]+)"/g)) keys.push(m[1]);
+        for (const m of text.matchAll(/data-i18n-attr="([^"]+)"/g))
+          keys.push(...m[1].split(';').map((p) => p.split(':')[1]));
+      }
+      missing.push(...keys.filter((key) => !known(key, file)).map((key) => `${file}: ${key}`));
     }
-    const missing = [...new Set(needed)].filter((key) => !(key in en));
-    expect(missing).toEqual([]);
+    expect([...new Set(missing)]).toEqual([]);
     for (const lang of LANGUAGES) {
-      const words = dictionary(lang);
-      const empty = Object.keys(words).filter((key) => JSON.stringify(words[key]).length <= 2);
-      expect([lang, empty]).toEqual([lang, []]);
+      for (const page of [undefined, ...PAGES]) {
+        const words = dictionary(lang, page);
+        const empty = Object.keys(words).filter((key) => JSON.stringify(words[key]).length <= 2);
+        expect([lang, page, empty]).toEqual([lang, page, []]);
+      }
     }
   });
 
