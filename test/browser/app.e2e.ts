@@ -261,4 +261,17 @@ describe("the makers' app", () => {
     writeFileSync(join(process.cwd(), 'test', '.tmp', 'app-weight.json'), JSON.stringify(figures, null, 2));
     expect(Object.keys(js)).toEqual(expect.arrayContaining(['/pages/assets/app.js', '/socket.io/socket.io.min.js']));
   });
+
+  it('keeps the language a maker picks in their account, for their next phone', async () => {
+    const context = await browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true });
+    const page = await context.newPage();
+    await signIn(page, FRENCH, makers.fr);
+    await page.locator('#language').selectOption('en');
+    await page.locator('html[lang="en"]').waitFor({ state: 'attached' });
+    const locale = async () => (await api(t, makers.fr.token).get('/api/v1/me')).body.locale;
+    expect(await eventually(async () => ((await locale()) === 'en' ? 'en' : undefined))).toBe('en');
+    await page.locator('#language').selectOption('fr');
+    expect(await eventually(async () => ((await locale()) === 'fr' ? 'fr' : undefined))).toBe('fr');
+    await context.close();
+  });
 });

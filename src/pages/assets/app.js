@@ -360,6 +360,8 @@
     $('language').addEventListener('change', function (event) {
       F.local.set(LANG_KEY, event.target.value);
       F.setLanguage(event.target.value);
+      // The account keeps it too, so the maker finds their language on another phone or at the desk.
+      if (A.session) A.call('PATCH', '/api/v1/me', { locale: event.target.value }).catch(function () {});
     });
     $('signin-form').addEventListener('submit', signIn);
     $('sign-out').addEventListener('click', function () {
