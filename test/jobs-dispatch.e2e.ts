@@ -329,6 +329,29 @@ describe('job dispatch, message by message', () => {
     expect((await api(t, stranger.token).post(`/api/v1/jobs/${id}/cancel`)).status).toBe(404);
   });
 
+  it('lets staff reorder the queue while the machine is busy; makers may not', async () => {
+    await bridge.send(bridge.encoder.state(PRINTER, { state: 'awaiting_clear', interventions: [] }));
+    await eventually(async () => ((await live()).state === 'awaiting_clear' ? true : undefined));
+    const first = await queueJob();
+    const second = await queueJob();
+    const order = async () =>
+      ((await api(t, staff).get(`/api/v1/jobs?siteId=${SITE}&state=queued`)).body as Array<{ id: string }>).map(
+        (j) => j.id,
+      );
+    expect(await order()).toEqual([first, second]);
+    expect((await api(t, maker.token).patch(`/api/v1/jobs/${second}/position`, { beforeJobId: first })).status).toBe(
+      403,
+    );
+    const moved = await api(t, staff).patch(`/api/v1/jobs/${second}/position`, { beforeJobId: first });
+    expect(moved.status).toBe(200);
+    expect(await order()).toEqual([second, first]);
+    expect((await api(t, staff).patch(`/api/v1/jobs/${second}/position`, { beforeJobId: null })).status).toBe(200);
+    expect(await order()).toEqual([first, second]);
+    // While the bed is not cleared, nothing was sent.
+    expect(startsFor(first).concat(startsFor(second))).toEqual([]);
+    expect((await job(first)).waitingFor).toBe('machines_busy');
+  });
+
   it('a machine that reports it no longer has the job marks it lost', async () => {
     const id = await queueJob();
     const start = await bridge.nextCommand((c) => c.command === 'start_job' && c.jobId === id);

@@ -98,6 +98,8 @@ export class JobDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly lastStartBySite = new Map<string, number>();
   private readonly lastServedByOwner = new Map<string, number>();
   private readonly ratios = new Map<string, MachineDurationRatio>();
+  /** Sites whose queued jobs were last told that every machine is busy. */
+  private readonly markedBusy = new Set<string>();
   /** Machines that refused a start and have not changed state since, with when they refused. */
   private readonly refused = new Map<string, number>();
 
@@ -176,6 +178,7 @@ export class JobDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
       this.inbox.push({ kind: 'result', received: item });
     } else if ('job' in item) {
       if (item.job.state !== 'queued') return;
+      this.markedBusy.delete(item.job.siteId);
     } else if (item.type === 'machine.event') {
       if (!JOB_EVENTS.includes(item.event.type)) return;
       const data = (item.event.data ?? {}) as Record<string, unknown>;
@@ -584,15 +587,21 @@ export class JobDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
     for (const [machineId, at] of this.refused) if (now - at < REFUSAL_HOLD_MS) taken.add(machineId);
     const machinesBySite = new Map<string, SchedulableMachine[]>();
     const byId = new Map<string, Machine>();
+    const busySites: string[] = [];
     for (const { siteId } of queuedSites) {
       const atSite = await this.machines.listBySite(siteId);
       const here = atSite.map((m) =>
         schedulableMachine(m, this.live.get(m.id), this.ratios.get(m.id)?.ratio ?? 1, taken),
       );
-      if (!here.some((m) => m.free)) continue;
+      if (!here.some((m) => m.free)) {
+        busySites.push(siteId);
+        continue;
+      }
+      this.markedBusy.delete(siteId);
       for (const m of atSite) byId.set(m.id, m);
       machinesBySite.set(siteId, here);
     }
+    await this.noteBusy(busySites);
     if (machinesBySite.size === 0) return [];
     const queued = await this.jobs.findBy({ state: 'queued', siteId: In([...machinesBySite.keys()]) });
     const horizon = now + this.horizonMs(queued);
@@ -728,6 +737,20 @@ export class JobDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
     const longest = Math.max(...queued.map((job) => (job.estimatedSeconds ?? 0) * 1000), unknown);
     // Ratios are bounded at 4 (dispatch.rules); embroidery estimates are well under a day.
     return Math.min(longest * 4 + this.config.jobs.marginMinutes * 60_000, 14 * 86_400_000);
+  }
+
+  /** Every machine of these sites is taken: their queued jobs wait for one (said once per busy spell). */
+  private async noteBusy(siteIds: string[]): Promise<void> {
+    const fresh = siteIds.filter((siteId) => !this.markedBusy.has(siteId));
+    if (fresh.length === 0) return;
+    await this.writeLock.run(
+      (manager) =>
+        manager
+          .getRepository(Job)
+          .update({ state: 'queued', siteId: In(fresh) }, { waitingFor: 'machines_busy' satisfies WaitReason }),
+      JOB_LOCK,
+    );
+    for (const siteId of fresh) this.markedBusy.add(siteId);
   }
 
   private async noteWaiting(queued: Job[], waiting: Map<string, WaitReason>): Promise<void> {
