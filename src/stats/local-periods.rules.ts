@@ -2,6 +2,7 @@ import { DateTime } from 'luxon';
 import {
   isWithin,
   localPeriod,
+  type GrantRecord,
   type JobRunRecord,
   type MakerRecord,
   type ReservationRecord,
@@ -18,7 +19,8 @@ import {
  * - open hours: days of the envelope outside the site's own period become closures;
  * - hours (bookings, runs): intervals clipped to the site's period;
  * - events (a booking's start, a job's end, a grant): kept only inside their site's period;
- * - first activity: moved out of the envelope when it lies outside its own site's period.
+ * - first activity: moved out of the envelope when it lies outside its own site's period;
+ * - first booking after a grant: moved out of the envelope when it lies after the grant's site's period.
  * With one zone (one site, or a network in one zone) the history is returned as it is.
  */
 export interface AlignedHistory {
@@ -71,15 +73,44 @@ export function alignToLocalPeriods(
       })),
     ),
   };
+  const grantPeriod = (g: GrantRecord): StatsPeriod => (g.siteId && periods.get(g.siteId)) || period;
+  const grants = history.grants.filter((g) => isWithin(g.grantedAt, grantPeriod(g)));
   const events: StatsHistory = {
     ...history,
     sites,
-    makers,
+    makers: firstBookingsWithinGrantPeriods(makers, grants, grantPeriod, period),
     reservations: history.reservations.filter((r) => isWithin(r.start, own(r.machineId))),
     jobRuns: history.jobRuns.filter((run) => isWithin(run.endedAt, own(run.machineId))),
-    grants: history.grants.filter((g) => isWithin(g.grantedAt, (g.siteId && periods.get(g.siteId)) || period)),
+    grants,
   };
   return { period, durations, events };
+}
+
+/**
+ * A grant leads to a first booking up to the end of the period (`trainingsGranted`): for a grant
+ * made at a site, its own period's end, as in that site's own report. A first booking after it
+ * but inside the envelope moves to the envelope's end. A maker granted at sites whose periods end
+ * differently keeps the latest end.
+ */
+function firstBookingsWithinGrantPeriods(
+  makers: MakerRecord[],
+  grants: readonly GrantRecord[],
+  grantPeriod: (g: GrantRecord) => StatsPeriod,
+  envelope: StatsPeriod,
+): MakerRecord[] {
+  const ends = new Map<string, number>();
+  for (const g of grants) ends.set(g.makerKey, Math.max(ends.get(g.makerKey) ?? -Infinity, grantPeriod(g).to));
+  return makers.map((maker) => {
+    const end = ends.get(maker.makerKey);
+    if (end === undefined || end >= envelope.to) return maker;
+    const firstBookingAt = Object.fromEntries(
+      Object.entries(maker.firstBookingAt).map(([kind, at]) => [
+        kind,
+        at !== undefined && at >= end && at < envelope.to ? envelope.to : at,
+      ]),
+    ) as MakerRecord['firstBookingAt'];
+    return { ...maker, firstBookingAt };
+  });
 }
 
 /** The site closed on every local day of the envelope that is not in its own period. */

@@ -21,7 +21,11 @@ export interface DeclaredAnswers {
   gender?: string;
 }
 
-export const TAG = /^[\p{L}\p{N}][\p{L}\p{N} _.:-]{0,47}$/u;
+/**
+ * A tag as staff may type or paste it: surrounding spaces are allowed (`normalizeTags` trims them)
+ * and letters may carry combining marks (decomposed accents, Arabic harakat, Indic vowel signs).
+ */
+export const TAG = /^\s*[\p{L}\p{N}][\p{L}\p{M}\p{N} _.:-]{0,47}\s*$/u;
 
 /** Tags as staff typed them, trimmed, spaces collapsed, case folded and without repeats, sorted. */
 export function normalizeTags(tags: readonly string[]): string[] {
