@@ -229,7 +229,7 @@ export class JobsService {
     const queueOrder = query.state === 'queued';
     return this.jobs.find({
       where,
-      order: queueOrder ? { staffPriority: 'DESC', position: 'ASC' } : { createdAt: 'DESC' },
+      order: queueOrder ? { staffPriority: 'DESC', position: 'ASC', id: 'ASC' } : { createdAt: 'DESC', id: 'DESC' },
       take: query.limit ?? 100,
     });
   }
