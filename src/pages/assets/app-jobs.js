@@ -190,7 +190,7 @@
     var open = jobs.filter(function (job) {
       return !ENDED[job.state] && job.state !== 'draft';
     });
-    if (!open.length || A.view !== 'jobs' || !A.session) return;
+    if (!open.length || A.view !== 'jobs' || !A.signed.current) return;
     timer = setTimeout(function () {
       Promise.all(open.map(function (job) {
         return A.call('GET', '/api/v1/jobs/' + encodeURIComponent(job.id));

@@ -169,7 +169,7 @@
 
   function renderScan(moveFocus) {
     var box = $('scan');
-    if (!scanned || !A.session) {
+    if (!scanned || !A.signed.current) {
       box.hidden = true;
       return;
     }

@@ -18,21 +18,16 @@
   var $ = (A.$ = function (id) {
     return document.getElementById(id);
   });
-  A.session = readJson(F.session.get(SESSION_KEY));
+  A.signed = F.signedIn(SESSION_KEY, function () {
+    signOut('app.sessionEnded');
+  });
   A.view = null;
   A.machines = [];
   A.live = null;
   A.liveView = null;
   A.trainings = [];
   var modules = [];
-  var refreshing = null;
   var noticeTimer = null;
-
-  function readJson(text) {
-    return F.attempt(function () {
-      return text ? JSON.parse(text) : null;
-    }, null);
-  }
 
   /** Registers a part of the page: {views: {name: enter()}, start(), render(), stop()}. */
   A.module = function (part) {
@@ -134,69 +129,27 @@
 
   /* ---------- session ---------- */
 
-  function saveSession(body) {
-    A.session = { accessToken: body.accessToken, refreshToken: body.refreshToken, user: body.user || A.session.user };
-    F.session.set(SESSION_KEY, JSON.stringify(A.session));
-  }
-
-  /** Exchanges the refresh token once for everyone waiting: a reused one ends every session. */
-  function refreshSession() {
-    if (!refreshing) {
-      refreshing = F.api('POST', '/api/v1/auth/refresh', { refreshToken: A.session.refreshToken })
-        .then(function (response) {
-          refreshing = null;
-          if (response.status !== 200 || !A.session) return false;
-          saveSession(response.body);
-          return true;
-        })
-        .catch(function () {
-          refreshing = null;
-          return false;
-        });
-    }
-    return refreshing;
-  }
-
-  /** An API call with the session; a 401 refreshes once and tries again. Never rejects. */
+  /** An API call with the session (a 401 refreshes once and tries again). Never rejects. */
   A.call = function (method, path, body) {
-    if (!A.session) return Promise.resolve({ status: 401, body: null });
-    return F.api(method, path, body, A.session.accessToken)
-      .then(function (response) {
-        if (response.status !== 401 || !A.session) return response;
-        return refreshSession().then(function (ok) {
-          if (!ok) {
-            signOut('app.sessionEnded');
-            return response;
-          }
-          return F.api(method, path, body, A.session.accessToken);
-        });
-      })
-      .catch(function () {
-        return { status: 0, body: null };
-      });
+    return A.signed.call(method, path, body).catch(function () {
+      return { status: 0, body: null };
+    });
   };
 
   /** A multipart upload (a job file), with the same refresh-once rule. */
   A.upload = function (path, form) {
-    function send() {
-      return fetch(path, {
-        method: 'POST',
-        headers: { Accept: 'application/json', Authorization: 'Bearer ' + A.session.accessToken },
-        body: form,
-        credentials: 'omit',
-        cache: 'no-store',
-      }).then(function (response) {
-        return response.text().then(function (text) {
-          return { status: response.status, body: readJson(text) };
-        });
-      });
-    }
-    if (!A.session) return Promise.resolve({ status: 401, body: null });
-    return send()
-      .then(function (response) {
-        if (response.status !== 401) return response;
-        return refreshSession().then(function (ok) {
-          return ok ? send() : response;
+    return A.signed
+      .withToken(function (token) {
+        return fetch(path, {
+          method: 'POST',
+          headers: { Accept: 'application/json', Authorization: 'Bearer ' + token },
+          body: form,
+          credentials: 'omit',
+          cache: 'no-store',
+        }).then(function (response) {
+          return response.text().then(function (text) {
+            return { status: response.status, body: F.readJson(text) };
+          });
         });
       })
       .catch(function () {
@@ -208,16 +161,8 @@
     return '/api/v1/sites/' + encodeURIComponent(config.siteId) + (path || '');
   };
 
-  function showSignInError(key, vars) {
-    var node = $('signin-error');
-    node.setAttribute('data-key', key);
-    node.setAttribute('data-vars', JSON.stringify(vars || {}));
-    node.textContent = key ? F.t(key, vars) : '';
-  }
-
   function signOut(reasonKey) {
-    A.session = null;
-    F.session.remove(SESSION_KEY);
+    A.signed.forget();
     if (A.live) A.live.close();
     A.live = null;
     A.liveView = null;
@@ -227,32 +172,8 @@
     $('sign-out').hidden = true;
     $('signin').hidden = false;
     F.showOffline($('offline'), false);
-    showSignInError(reasonKey || '', {});
+    F.showSignInError(reasonKey || '', {});
     $('login').focus();
-  }
-
-  function signIn(event) {
-    event.preventDefault();
-    var login = $('login').value.trim();
-    var password = $('password').value;
-    if (!login || !password) return showSignInError('app.fillBoth');
-    F.api('POST', '/api/v1/auth/login', { login: login, password: password })
-      .then(function (response) {
-        if (response.status === 200) {
-          $('password').value = '';
-          saveSession(response.body);
-          var preferred = response.body.user.locale;
-          if (!F.local.get(LANG_KEY) && preferred && F.hasDictionary(preferred)) F.setLanguage(preferred);
-          return startApp(true);
-        }
-        if (response.status === 429) {
-          return showSignInError('app.tooMany', { minutes: Math.max(1, Math.ceil(response.retryAfter / 60)) });
-        }
-        showSignInError('app.wrongLogin');
-      })
-      .catch(function () {
-        showSignInError('app.err.network');
-      });
   }
 
   /* ---------- the app once signed in ---------- */
@@ -265,9 +186,8 @@
     renderHello();
     // The account as it is now (a locale changed at the desk, a name corrected).
     A.call('GET', '/api/v1/me').then(function (response) {
-      if (response.status !== 200 || !A.session) return;
-      A.session.user = response.body;
-      F.session.set(SESSION_KEY, JSON.stringify(A.session));
+      if (response.status !== 200 || !A.signed.current) return;
+      A.signed.setUser(response.body);
       var lang = response.body.locale;
       if (!F.local.get(LANG_KEY) && lang && lang !== F.lang && F.hasDictionary(lang)) F.setLanguage(lang);
       renderHello();
@@ -280,7 +200,7 @@
     });
     A.live = F.live({
       token: function () {
-        return A.session ? A.session.accessToken : '';
+        return A.signed.current ? A.signed.current.accessToken : '';
       },
       onView: function (next) {
         A.liveView = next;
@@ -290,8 +210,8 @@
         F.showOffline($('offline'), !online, A.liveView && A.liveView.at);
       },
       onRefused: function (error) {
-        if (error.code !== 'UNAUTHENTICATED' || !A.session) return;
-        refreshSession().then(function (ok) {
+        if (error.code !== 'UNAUTHENTICATED' || !A.signed.current) return;
+        A.signed.refresh().then(function (ok) {
           if (ok && A.live) A.live.reconnect();
         });
       },
@@ -299,7 +219,7 @@
   }
 
   function renderHello() {
-    if (A.session) $('hello').textContent = F.t('app.hello', { name: F.isolate(A.session.user.displayName) });
+    if (A.signed.current) $('hello').textContent = F.t('app.hello', { name: F.isolate(A.signed.current.user.displayName) });
   }
 
   A.holds = function (training) {
@@ -344,33 +264,42 @@
 
   function start() {
     var asked = F.query('lang');
-    var first = [asked, F.local.get(LANG_KEY), A.session && A.session.user.locale, config.languages[0]].filter(function (lang) {
+    var first = [asked, F.local.get(LANG_KEY), A.signed.current && A.signed.current.user.locale, config.languages[0]].filter(function (lang) {
       return lang && F.hasDictionary(lang);
     })[0];
     F.onLanguage(function () {
       renderLanguageSelect();
       renderHello();
       var error = $('signin-error');
-      if (error.getAttribute('data-key')) showSignInError(error.getAttribute('data-key'), readJson(error.getAttribute('data-vars')));
+      if (error.getAttribute('data-key')) F.showSignInError(error.getAttribute('data-key'), F.readJson(error.getAttribute('data-vars')));
       $('tz-note').textContent = F.t('app.tzNote', { zone: F.timeZone });
       if (!$('offline').hidden) F.showOffline($('offline'), true, A.liveView && A.liveView.at);
-      if (A.session) each('render');
+      if (A.signed.current) each('render');
     });
     F.setLanguage(first || config.languages[0]);
     $('language').addEventListener('change', function (event) {
       F.local.set(LANG_KEY, event.target.value);
       F.setLanguage(event.target.value);
       // The account keeps it too, so the maker finds their language on another phone or at the desk.
-      if (A.session) A.call('PATCH', '/api/v1/me', { locale: event.target.value }).catch(function () {});
+      if (A.signed.current) A.call('PATCH', '/api/v1/me', { locale: event.target.value }).catch(function () {});
     });
-    $('signin-form').addEventListener('submit', signIn);
+    $('signin-form').addEventListener(
+      'submit',
+      F.signInForm(A.signed, {
+        words: { empty: 'app.fillBoth', wrong: 'app.wrongLogin', tooMany: 'app.tooMany', network: 'app.err.network' },
+        langKey: LANG_KEY,
+        onSignedIn: function () {
+          startApp(true);
+        },
+      }),
+    );
     $('sign-out').addEventListener('click', function () {
       signOut('');
     });
     window.addEventListener('hashchange', function () {
-      if (A.session) route(true);
+      if (A.signed.current) route(true);
     });
-    if (A.session) startApp(false);
+    if (A.signed.current) startApp(false);
     else signOut('');
   }
 

@@ -27,8 +27,10 @@
   var $ = function (id) {
     return document.getElementById(id);
   };
-  var session = readJson(F.session.get(SESSION_KEY));
-  var seen = readJson(F.session.get(ACK_KEY)) || {};
+  var signed = F.signedIn(SESSION_KEY, function () {
+    signOut('board.sessionEnded');
+  });
+  var seen = F.readJson(F.session.get(ACK_KEY)) || {};
   var live = null;
   var view = null;
   var alerts = [];
@@ -40,14 +42,7 @@
   var refreshTimer = null;
   var sidePending = false;
   var lastSide = 0;
-  var refreshing = null;
   var tipCount = 0;
-
-  function readJson(text) {
-    return F.attempt(function () {
-      return text ? JSON.parse(text) : null;
-    }, null);
-  }
 
   function notice(text) {
     $('notice').textContent = text;
@@ -59,18 +54,8 @@
 
   /* ---------- session ---------- */
 
-  function isStaffHere(user) {
-    return user && (user.role === 'admin' || (user.role === 'staff' && user.siteIds.indexOf(config.siteId) >= 0));
-  }
-
-  function saveSession(body) {
-    session = { accessToken: body.accessToken, refreshToken: body.refreshToken, user: body.user };
-    F.session.set(SESSION_KEY, JSON.stringify(session));
-  }
-
   function signOut(reasonKey) {
-    session = null;
-    F.session.remove(SESSION_KEY);
+    signed.forget();
     if (live) live.close();
     live = null;
     view = null;
@@ -81,72 +66,8 @@
     $('sign-out').hidden = true;
     $('signin').hidden = false;
     F.showOffline($('offline'), false);
-    showSignInError(reasonKey || '', {});
+    F.showSignInError(reasonKey || '', {});
     $('login').focus();
-  }
-
-  function showSignInError(key, vars) {
-    var node = $('signin-error');
-    node.setAttribute('data-key', key);
-    node.setAttribute('data-vars', JSON.stringify(vars || {}));
-    node.textContent = key ? F.t(key, vars) : '';
-  }
-
-  /** Exchanges the refresh token once for everyone waiting: a reused one would end the account's sessions. */
-  function refreshSession() {
-    if (!refreshing) {
-      refreshing = F.api('POST', '/api/v1/auth/refresh', { refreshToken: session.refreshToken })
-        .then(function (response) {
-          refreshing = null;
-          if (response.status !== 200 || !session) return false;
-          saveSession(response.body);
-          return true;
-        })
-        .catch(function () {
-          refreshing = null;
-          return false;
-        });
-    }
-    return refreshing;
-  }
-
-  function call(method, path, body) {
-    if (!session) return Promise.resolve({ status: 401, body: null });
-    return F.api(method, path, body, session.accessToken).then(function (response) {
-      if (response.status !== 401 || !session) return response;
-      return refreshSession().then(function (ok) {
-        if (!ok) {
-          signOut('board.sessionEnded');
-          return response;
-        }
-        return F.api(method, path, body, session.accessToken);
-      });
-    });
-  }
-
-  function signIn(event) {
-    event.preventDefault();
-    var login = $('login').value.trim();
-    var password = $('password').value;
-    if (!login || !password) return showSignInError('board.wrongLogin');
-    F.api('POST', '/api/v1/auth/login', { login: login, password: password })
-      .then(function (response) {
-        if (response.status === 200) {
-          if (!isStaffHere(response.body.user)) return showSignInError('board.notStaff');
-          $('password').value = '';
-          saveSession(response.body);
-          var preferred = response.body.user.locale;
-          if (!F.local.get(LANG_KEY) && preferred && F.hasDictionary(preferred)) F.setLanguage(preferred);
-          return startApp(true);
-        }
-        if (response.status === 429) {
-          return showSignInError('board.tooMany', { minutes: Math.max(1, Math.ceil(response.retryAfter / 60)) });
-        }
-        showSignInError('board.wrongLogin');
-      })
-      .catch(function () {
-        showSignInError('common.error');
-      });
   }
 
   /* ---------- live and the lists around it ---------- */
@@ -160,7 +81,7 @@
     if (moveFocus) $('alerts-title').focus();
     live = F.live({
       token: function () {
-        return session ? session.accessToken : '';
+        return signed.current ? signed.current.accessToken : '';
       },
       onView: function (next) {
         var first = next.machines[Object.keys(next.machines)[0]];
@@ -181,8 +102,8 @@
         F.showOffline($('offline'), !online, view && view.at);
       },
       onRefused: function (error) {
-        if (error.code !== 'UNAUTHENTICATED' || !session) return signOut('board.notStaff');
-        refreshSession().then(function (ok) {
+        if (error.code !== 'UNAUTHENTICATED' || !signed.current) return signOut('board.notStaff');
+        signed.refresh().then(function (ok) {
           if (ok && live) live.reconnect();
           else signOut('board.sessionEnded');
         });
@@ -203,14 +124,14 @@
     lastSide = Date.now();
     clearTimeout(refreshTimer);
     refreshTimer = setTimeout(loadSide, SIDE_REFRESH_MS);
-    if (!session) return;
+    if (!signed.current) return;
     var now = F.now();
     var range = '?from=' + new Date(now - 86400000).toISOString() + '&to=' + new Date(now + 86400000).toISOString();
     var site = '/api/v1/sites/' + encodeURIComponent(config.siteId);
     Promise.all([
-      call('GET', site + '/alerts'),
-      call('GET', site + '/reservations' + range.replace(/\+/g, '%2B')),
-      call('GET', site + '/blocks'),
+      signed.call('GET', site + '/alerts'),
+      signed.call('GET', site + '/reservations' + range.replace(/\+/g, '%2B')),
+      signed.call('GET', site + '/blocks'),
     ])
       .then(function (answers) {
         if (answers[0].status === 200) alerts = answers[0].body;
@@ -231,7 +152,7 @@
     sending[machineId] = true;
     renderMachines();
     renderAlerts();
-    call('POST', '/api/v1/machines/' + encodeURIComponent(machineId) + '/clear')
+    signed.call('POST', '/api/v1/machines/' + encodeURIComponent(machineId) + '/clear')
       .then(function (response) {
         if (response.status === 202) notice(F.t('board.clearSent', { machine: F.isolate(machineName(machineId)) }));
         else {
@@ -293,7 +214,7 @@
   /* ---------- rendering ---------- */
 
   function renderAccount() {
-    if (session) $('account').textContent = F.t('board.account', { name: session.user.displayName });
+    if (signed.current) $('account').textContent = F.t('board.account', { name: signed.current.user.displayName });
   }
 
   function machineDetail(m) {
@@ -543,14 +464,14 @@
   function start() {
     var stored = F.local.get(LANG_KEY);
     var asked = F.query('lang');
-    var first = [asked, stored, session && session.user.locale, config.languages[0]].filter(function (lang) {
+    var first = [asked, stored, signed.current && signed.current.user.locale, config.languages[0]].filter(function (lang) {
       return lang && F.hasDictionary(lang);
     })[0];
     F.onLanguage(function () {
       renderLanguageSelect();
       renderAccount();
       var error = $('signin-error');
-      if (error.getAttribute('data-key')) showSignInError(error.getAttribute('data-key'), readJson(error.getAttribute('data-vars')));
+      if (error.getAttribute('data-key')) F.showSignInError(error.getAttribute('data-key'), F.readJson(error.getAttribute('data-vars')));
       renderMachines();
       renderAlerts();
       if (view || reservations.length || blocks.length) renderToday();
@@ -563,7 +484,17 @@
       F.local.set(LANG_KEY, event.target.value);
       F.setLanguage(event.target.value);
     });
-    $('signin-form').addEventListener('submit', signIn);
+    $('signin-form').addEventListener(
+      'submit',
+      F.signInForm(signed, {
+        words: { empty: 'board.wrongLogin', wrong: 'board.wrongLogin', tooMany: 'board.tooMany', network: 'common.error', notAllowed: 'board.notStaff' },
+        accept: F.isStaffHere,
+        langKey: LANG_KEY,
+        onSignedIn: function () {
+          startApp(true);
+        },
+      }),
+    );
     // There is no sign-out endpoint yet: the tab forgets its tokens, the refresh token expires.
     $('sign-out').addEventListener('click', function () {
       signOut('');
@@ -573,7 +504,7 @@
       renderAlerts();
       $('alerts-title').focus();
     });
-    if (session && isStaffHere(session.user)) startApp(false);
+    if (signed.current && F.isStaffHere(signed.current.user)) startApp(false);
     else signOut('');
   }
 

@@ -394,12 +394,146 @@
       cache: 'no-store',
     }).then(function (response) {
       return response.text().then(function (text) {
-        var data = F.attempt(function () {
-          return text ? JSON.parse(text) : null;
-        }, null);
-        return { status: response.status, body: data, retryAfter: Number(response.headers.get('Retry-After')) || 0 };
+        var retryAfter = Number(response.headers.get('Retry-After')) || 0;
+        return { status: response.status, body: F.readJson(text), retryAfter: retryAfter };
       });
     });
+  };
+
+  /** Parsed JSON, or null for nothing or for what is not JSON. */
+  F.readJson = function (text) {
+    return F.attempt(function () {
+      return text ? JSON.parse(text) : null;
+    }, null);
+  };
+
+  /* ---------- signed-in people (the board, the staff pages, the makers' app) ---------- */
+
+  /**
+   * A person's session, kept in this tab only (sessionStorage, under `storageKey`). `call` is an
+   * API call that, on a 401, refreshes once and tries again; the refresh token is exchanged once
+   * for everyone waiting (a reused one ends every session of the account). `onEnded` runs when
+   * the refresh is refused: the person must sign in again. `current` is {accessToken,
+   * refreshToken, user} or null.
+   */
+  F.signedIn = function (storageKey, onEnded) {
+    var refreshing = null;
+    var signed = { current: F.readJson(F.session.get(storageKey)) };
+
+    function store() {
+      F.session.set(storageKey, JSON.stringify(signed.current));
+    }
+
+    signed.save = function (body) {
+      var user = body.user || (signed.current && signed.current.user);
+      signed.current = { accessToken: body.accessToken, refreshToken: body.refreshToken, user: user };
+      store();
+    };
+
+    /** The account as the service shows it now (a name corrected, a language changed). */
+    signed.setUser = function (user) {
+      if (!signed.current) return;
+      signed.current.user = user;
+      store();
+    };
+
+    signed.forget = function () {
+      signed.current = null;
+      F.session.remove(storageKey);
+    };
+
+    /** Resolves true once the tokens are fresh, false when the service refused (sign in again). */
+    function refresh() {
+      if (!refreshing) {
+        refreshing = F.api('POST', '/api/v1/auth/refresh', { refreshToken: signed.current.refreshToken })
+          .then(function (response) {
+            refreshing = null;
+            if (response.status !== 200 || !signed.current) return false;
+            signed.save(response.body);
+            return true;
+          })
+          .catch(function () {
+            refreshing = null;
+            return false;
+          });
+      }
+      return refreshing;
+    }
+
+    /** `send(token)` once, and once more after a refresh if the token had expired. */
+    signed.withToken = function (send) {
+      if (!signed.current) return Promise.resolve({ status: 401, body: null });
+      return send(signed.current.accessToken).then(function (response) {
+        if (response.status !== 401 || !signed.current) return response;
+        return refresh().then(function (ok) {
+          if (!ok) {
+            onEnded();
+            return response;
+          }
+          return send(signed.current.accessToken);
+        });
+      });
+    };
+
+    signed.refresh = refresh;
+
+    signed.call = function (method, path, body) {
+      return signed.withToken(function (token) {
+        return F.api(method, path, body, token);
+      });
+    };
+
+    return signed;
+  };
+
+  /** The sign-in form's message line; the key and values stay on it so a language change rewords it. */
+  F.showSignInError = function (key, vars) {
+    var node = document.getElementById('signin-error');
+    node.setAttribute('data-key', key);
+    node.setAttribute('data-vars', JSON.stringify(vars || {}));
+    node.textContent = key ? F.t(key, vars) : '';
+  };
+
+  /**
+   * The submit handler of the sign-in form (#login, #password): email or member code, refusals
+   * worded with the page's keys `words` = {empty, wrong, tooMany, network, notAllowed}. A page
+   * only some may use says so with `accept(user)`. Once in, the account's language applies unless
+   * this browser chose one (`langKey`), then `onSignedIn()`.
+   */
+  F.signInForm = function (signed, options) {
+    return function (event) {
+      event.preventDefault();
+      var login = document.getElementById('login');
+      var password = document.getElementById('password');
+      if (!login.value.trim() || !password.value) return F.showSignInError(options.words.empty);
+      F.api('POST', '/api/v1/auth/login', { login: login.value.trim(), password: password.value })
+        .then(function (response) {
+          if (response.status === 200) {
+            if (options.accept && !options.accept(response.body.user)) {
+              return F.showSignInError(options.words.notAllowed);
+            }
+            password.value = '';
+            signed.save(response.body);
+            var preferred = response.body.user.locale;
+            if (!F.local.get(options.langKey) && preferred && F.hasDictionary(preferred)) F.setLanguage(preferred);
+            return options.onSignedIn();
+          }
+          if (response.status === 429) {
+            return F.showSignInError(options.words.tooMany, {
+              minutes: Math.max(1, Math.ceil(response.retryAfter / 60)),
+            });
+          }
+          F.showSignInError(options.words.wrong);
+        })
+        .catch(function () {
+          F.showSignInError(options.words.network);
+        });
+    };
+  };
+
+  /** Staff of this site, or an admin: who may use the board and the staff pages. */
+  F.isStaffHere = function (user) {
+    return !!user && (user.role === 'admin' || (user.role === 'staff' && user.siteIds.indexOf(config.siteId) >= 0));
   };
 
   /* ---------- the live socket ---------- */

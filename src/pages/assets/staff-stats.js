@@ -142,7 +142,10 @@
 
   /** The export needs the session's token, so it is fetched here and handed to the browser as a file. */
   function download() {
-    fetch(query('csv'), { headers: { Authorization: 'Bearer ' + S.session.accessToken, Accept: 'text/csv' }, credentials: 'omit' })
+    S.signed
+      .withToken(function (token) {
+        return fetch(query('csv'), { headers: { Authorization: 'Bearer ' + token, Accept: 'text/csv' }, credentials: 'omit' });
+      })
       .then(function (response) {
         if (!response.ok) throw new Error(String(response.status));
         return response.blob();

@@ -17,7 +17,6 @@
   var views = {};
   var built = {};
   var current = null;
-  var refreshing = null;
   var noticeTimer = null;
   var ids = 0;
 
@@ -25,9 +24,9 @@
     return document.getElementById(id);
   });
   S.site = '/api/v1/sites/' + encodeURIComponent(config.siteId);
-  S.session = F.attempt(function () {
-    return JSON.parse(F.session.get(SESSION_KEY) || 'null');
-  }, null);
+  S.signed = F.signedIn(SESSION_KEY, function () {
+    signOut('board.sessionEnded');
+  });
 
   /* ---------- messages ---------- */
 
@@ -54,25 +53,8 @@
 
   /* ---------- session ---------- */
 
-  function isStaffHere(user) {
-    return user && (user.role === 'admin' || (user.role === 'staff' && user.siteIds.indexOf(config.siteId) >= 0));
-  }
-
-  function saveSession(body) {
-    S.session = { accessToken: body.accessToken, refreshToken: body.refreshToken, user: body.user };
-    F.session.set(SESSION_KEY, JSON.stringify(S.session));
-  }
-
-  function showSignInError(key, vars) {
-    var node = $('signin-error');
-    node.setAttribute('data-key', key);
-    node.setAttribute('data-vars', JSON.stringify(vars || {}));
-    node.textContent = key ? F.t(key, vars) : '';
-  }
-
   function signOut(reasonKey) {
-    S.session = null;
-    F.session.remove(SESSION_KEY);
+    S.signed.forget();
     $('app').hidden = true;
     $('account').hidden = true;
     $('sign-out').hidden = true;
@@ -80,71 +62,16 @@
     $('view').textContent = '';
     built = {};
     current = null;
-    showSignInError(reasonKey || '', {});
+    F.showSignInError(reasonKey || '', {});
     $('login').focus();
-  }
-
-  /** Exchanges the refresh token once for everyone waiting: a reused one would end the account's sessions. */
-  function refreshSession() {
-    if (!refreshing) {
-      refreshing = F.api('POST', '/api/v1/auth/refresh', { refreshToken: S.session.refreshToken })
-        .then(function (response) {
-          refreshing = null;
-          if (response.status !== 200 || !S.session) return false;
-          saveSession(response.body);
-          return true;
-        })
-        .catch(function () {
-          refreshing = null;
-          return false;
-        });
-    }
-    return refreshing;
   }
 
   /** An API call with the session; a network failure answers status 0. */
   S.call = function (method, path, body) {
-    if (!S.session) return Promise.resolve({ status: 401, body: null });
-    return F.api(method, path, body, S.session.accessToken)
-      .then(function (response) {
-        if (response.status !== 401 || !S.session) return response;
-        return refreshSession().then(function (ok) {
-          if (!ok) {
-            signOut('board.sessionEnded');
-            return response;
-          }
-          return F.api(method, path, body, S.session.accessToken);
-        });
-      })
-      .catch(function () {
-        return { status: 0, body: { message: F.t('staff.err.network') } };
-      });
+    return S.signed.call(method, path, body).catch(function () {
+      return { status: 0, body: { message: F.t('staff.err.network') } };
+    });
   };
-
-  function signIn(event) {
-    event.preventDefault();
-    var login = $('login').value.trim();
-    var password = $('password').value;
-    if (!login || !password) return showSignInError('board.wrongLogin');
-    F.api('POST', '/api/v1/auth/login', { login: login, password: password })
-      .then(function (response) {
-        if (response.status === 200) {
-          if (!isStaffHere(response.body.user)) return showSignInError('staff.notStaff');
-          $('password').value = '';
-          saveSession(response.body);
-          var preferred = response.body.user.locale;
-          if (!F.local.get(LANG_KEY) && preferred && F.hasDictionary(preferred)) F.setLanguage(preferred);
-          return startApp(true);
-        }
-        if (response.status === 429) {
-          return showSignInError('board.tooMany', { minutes: Math.max(1, Math.ceil(response.retryAfter / 60)) });
-        }
-        showSignInError('board.wrongLogin');
-      })
-      .catch(function () {
-        showSignInError('common.error');
-      });
-  }
 
   /* ---------- the site's machines, shared by every view ---------- */
 
@@ -325,7 +252,7 @@
   }
 
   function show(name, moveFocus) {
-    if (!S.session) return;
+    if (!S.signed.current) return;
     var root = $('view');
     if (!built[name]) {
       built[name] = F.el('div', { className: 'view-' + name, 'data-view-root': name });
@@ -370,7 +297,7 @@
   };
 
   function renderAccount() {
-    if (S.session) $('account').textContent = F.t('board.account', { name: S.session.user.displayName });
+    if (S.signed.current) $('account').textContent = F.t('board.account', { name: S.signed.current.user.displayName });
   }
 
   function startApp(moveFocus) {
@@ -395,7 +322,7 @@
 
   function start() {
     var stored = F.local.get(LANG_KEY);
-    var first = [F.query('lang'), stored, S.session && S.session.user.locale, config.languages[0]].filter(function (lang) {
+    var first = [F.query('lang'), stored, S.signed.current && S.signed.current.user.locale, config.languages[0]].filter(function (lang) {
       return lang && F.hasDictionary(lang);
     })[0];
     F.onLanguage(function () {
@@ -403,7 +330,7 @@
       renderAccount();
       var error = $('signin-error');
       if (error.getAttribute('data-key')) {
-        showSignInError(error.getAttribute('data-key'), JSON.parse(error.getAttribute('data-vars') || '{}'));
+        F.showSignInError(error.getAttribute('data-key'), F.readJson(error.getAttribute('data-vars')));
       }
       $('alert-count').textContent = F.t('staff.alertCount', { n: S.alerts.length });
       if (current) document.title = F.t('staff.view.' + current) + ' — ' + config.siteName + ' — Fabrique';
@@ -418,7 +345,17 @@
       F.local.set(LANG_KEY, event.target.value);
       F.setLanguage(event.target.value);
     });
-    $('signin-form').addEventListener('submit', signIn);
+    $('signin-form').addEventListener(
+      'submit',
+      F.signInForm(S.signed, {
+        words: { empty: 'board.wrongLogin', wrong: 'board.wrongLogin', tooMany: 'board.tooMany', network: 'common.error', notAllowed: 'staff.notStaff' },
+        accept: F.isStaffHere,
+        langKey: LANG_KEY,
+        onSignedIn: function () {
+          startApp(true);
+        },
+      }),
+    );
     $('sign-out').addEventListener('click', function () {
       signOut('');
     });
@@ -427,7 +364,7 @@
       var name = location.hash.replace('#', '');
       if (views[name]) show(name, true);
     });
-    if (S.session && isStaffHere(S.session.user)) startApp(false);
+    if (S.signed.current && F.isStaffHere(S.signed.current.user)) startApp(false);
     else signOut('');
   }
 
