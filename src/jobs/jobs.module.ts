@@ -13,6 +13,8 @@ import { TrainingsModule } from '../trainings/trainings.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { JobCommand } from './job-command.entity.js';
 import { JobDispatcher } from './job-dispatcher.service.js';
+import { JobReports } from './job-reports.service.js';
+import { JobStarter } from './job-starter.service.js';
 import { JobEvents } from './job-events.js';
 import { JobFile } from './job-file.entity.js';
 import { JobFilesService } from './job-files.service.js';
@@ -42,7 +44,7 @@ import { MachineDurationRatio } from './machine-duration.entity.js';
     BridgeModule,
   ],
   controllers: [JobsController],
-  providers: [JobEvents, JobFilesService, JobsService, JobDispatcher],
+  providers: [JobEvents, JobFilesService, JobsService, JobStarter, JobReports, JobDispatcher],
   exports: [JobEvents, JobsService],
 })
 export class JobsModule {}
