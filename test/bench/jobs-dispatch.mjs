@@ -439,28 +439,33 @@ async function account(service, role, index) {
   return { id: user.id, token: session.accessToken };
 }
 
-/** Wraps methods of the dispatcher instance (src untouched) to time its passes. */
-function instrumentDispatcher(dispatcher) {
+/**
+ * Wraps methods of the dispatcher and the job starter (src untouched) to time the dispatcher's
+ * passes and their parts; `parts` is [instance, {method: label}] pairs.
+ */
+function instrumentDispatcher(parts) {
   const timed = {};
-  const originals = {};
-  for (const name of ['pass', 'schedule', 'reconcile', 'sendDue', 'dispatch']) {
-    const original = dispatcher[name];
-    if (typeof original !== 'function') continue;
-    originals[name] = original;
-    const samples = (timed[name] = []);
-    dispatcher[name] = async function timedMethod(...args) {
-      const started = performance.now();
-      try {
-        return await original.apply(this, args);
-      } finally {
-        samples.push({ at: wall(), ms: performance.now() - started });
-      }
-    };
+  const originals = [];
+  for (const [instance, names] of parts) {
+    for (const [name, label] of Object.entries(names)) {
+      const original = instance[name];
+      if (typeof original !== 'function') continue;
+      originals.push([instance, name, original]);
+      const samples = (timed[label] = []);
+      instance[name] = async function timedMethod(...args) {
+        const started = performance.now();
+        try {
+          return await original.apply(this, args);
+        } finally {
+          samples.push({ at: wall(), ms: performance.now() - started });
+        }
+      };
+    }
   }
   return {
     timed,
     restore() {
-      for (const [name, fn] of Object.entries(originals)) dispatcher[name] = fn;
+      for (const [instance, name, fn] of originals) instance[name] = fn;
     },
   };
 }
@@ -490,9 +495,10 @@ export const fmt = (n, digits = 0) => (Number.isFinite(n) ? n.toFixed(digits) : 
 
 async function runOnce({ label, databaseUrl, mqttUrl, log }) {
   const started = performance.now();
-  const [{ MachineLiveEvents }, { JobDispatcher }] = await Promise.all([
+  const [{ MachineLiveEvents }, { JobDispatcher }, { JobStarter }] = await Promise.all([
     import('../../dist/machines/machine-live-events.js'),
     import('../../dist/jobs/job-dispatcher.service.js'),
+    import('../../dist/jobs/job-starter.service.js'),
   ]);
   log(`   ${label}`);
   const service = await startService({ databaseUrl, mqttUrl });
@@ -502,7 +508,10 @@ async function runOnce({ label, databaseUrl, mqttUrl, log }) {
   const awaitingClearAt = new Map();
   let bridges;
   let subscription;
-  const instrument = instrumentDispatcher(service.app.get(JobDispatcher));
+  const instrument = instrumentDispatcher([
+    [service.app.get(JobDispatcher), { pass: 'pass', reconcile: 'reconcile', sendDue: 'sendDue' }],
+    [service.app.get(JobStarter), { startQueued: 'schedule', dispatch: 'dispatch' }],
+  ]);
   const failures = [];
   try {
     // Accounts and bridge credentials through the admin API.
