@@ -14,7 +14,7 @@ import { MachineLiveService } from '../machines/machine-live.service.js';
 import { nextSendAt, unansweredStart, type DispatchPolicy } from './dispatch.rules.js';
 import { JobCommand } from './job-command.entity.js';
 import { JobEvents } from './job-events.js';
-import { moveJob, type JobChange, type JobMove } from './job-ledger.js';
+import { JOB_LOCK, moveJob, type JobChange, type JobMove } from './job-ledger.js';
 import { dispatchPolicy } from './job-outbox.js';
 import { JobReports, type Signal } from './job-reports.service.js';
 import { canMove, isTerminal, MACHINE_TAKEN_STATES, machineLostJob, reportedBySnapshot } from './job-state.rules.js';
@@ -25,7 +25,6 @@ const TICK_MS = 1_000;
 const EVENT_GRACE_MS = 5_000;
 /** A machine's report must be this much newer than the job's last move before it can call the job lost. */
 const LOST_AFTER_MS = 10_000;
-const JOB_LOCK = ['jobs'];
 const JOB_EVENTS: readonly EventType[] = [
   'job.accepted',
   'transfer.progress',

@@ -4,6 +4,9 @@ import { canMove, isTerminal, type JobState } from './job-state.rules.js';
 import { JobTransition } from './job-transition.entity.js';
 import { Job } from './job.entity.js';
 
+/** Every write to jobs takes this lock (WriteLock): on PostgreSQL, several instances queue on it too. */
+export const JOB_LOCK = ['jobs'];
+
 export interface JobMove {
   to: JobState;
   reason: string;

@@ -18,7 +18,7 @@ import { SitesService } from '../sites/sites.service.js';
 import { learnDurationRatio } from './dispatch.rules.js';
 import { JobCommand } from './job-command.entity.js';
 import { JobFilesService } from './job-files.service.js';
-import { moveJob, type JobChange } from './job-ledger.js';
+import { JOB_LOCK, moveJob, type JobChange } from './job-ledger.js';
 import { queuedJob, schedulableMachine } from './job-machines.js';
 import { startCommand } from './job-outbox.js';
 import { MACHINE_TAKEN_STATES } from './job-state.rules.js';
@@ -35,7 +35,6 @@ import {
 const REFUSAL_HOLD_MS = 30_000;
 /** How long a signed download link stays valid after the start command was issued. */
 const FILE_LINK_MS = 6 * 3_600_000;
-const JOB_LOCK = ['jobs'];
 
 /**
  * Starts queued jobs on free machines (the dispatcher calls it once per pass): which machines are

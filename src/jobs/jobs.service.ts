@@ -26,7 +26,7 @@ import { controlCommand, type ControlCommand } from './job-outbox.js';
 import { JobCommand } from './job-command.entity.js';
 import { JobEvents } from './job-events.js';
 import { JobFilesService } from './job-files.service.js';
-import { moveJob, recordNewJob, type JobChange } from './job-ledger.js';
+import { JOB_LOCK, moveJob, recordNewJob, type JobChange } from './job-ledger.js';
 import { queuedJob, schedulableMachine } from './job-machines.js';
 import { isTerminal, MACHINE_TAKEN_STATES, ON_MACHINE_STATES, TERMINAL_STATES } from './job-state.rules.js';
 import { JobTransition } from './job-transition.entity.js';
@@ -40,8 +40,6 @@ export interface UploadedFile {
   path: string;
   originalname: string;
 }
-
-const JOB_LOCK = ['jobs'];
 
 /** Jobs as makers and staff handle them: upload, queue, follow, cancel, pause, resume, reorder. */
 @Injectable()
