@@ -212,6 +212,16 @@ describe('what a machine snapshot says about a job', () => {
     expect(reportedBySnapshot(snapshot({ state: 'pausing', job: progress(JOB) }), JOB)?.to).toBe('paused');
   });
 
+  it('records a pause in the same words whether the snapshot or the event comes first', () => {
+    for (const reason of ['user', 'intervention', 'error', 'program'] as const) {
+      const fromSnapshot = reportedBySnapshot(
+        snapshot({ state: 'paused', pauseReason: reason, job: progress(JOB) }),
+        JOB,
+      );
+      expect(fromSnapshot).toEqual(reportedByEvent('job.paused', { jobId: JOB, reason }));
+    }
+  });
+
   it('does not call a job running while the machine holding it is in error', () => {
     expect(reportedBySnapshot(snapshot({ state: 'error', job: progress(JOB) }), JOB)?.to).toBe('needs_attention');
   });

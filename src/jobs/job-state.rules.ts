@@ -77,8 +77,14 @@ export interface Reported {
 }
 
 /** A paused job waits for a person when the machine stopped by itself. */
-function pausedState(reason: PauseReason | undefined): JobState {
-  return reason === undefined || reason === 'user' ? 'paused' : 'needs_attention';
+/**
+ * A pause, in the same words whether the machine's `job.paused` event or its snapshot arrives
+ * first: which one wins is a race of two topics, and the job's history must not depend on it.
+ */
+function paused(reason: PauseReason | undefined): Reported {
+  if (reason === undefined) return { to: 'paused', reason: 'the machine reports the job paused' };
+  if (reason === 'user') return { to: 'paused', reason: 'paused on request' };
+  return { to: 'needs_attention', reason: `the machine stopped: ${reason}` };
 }
 
 const WORKING_PHASES: readonly BridgeMachineState[] = ['preparing', 'running', 'busy'];
@@ -100,11 +106,8 @@ export function reportedByEvent(type: EventType, data: Record<string, unknown>):
       if (state === 'receiving') return { to: 'transferring', reason: 'the file is being sent to the machine' };
       return WORKING_PHASES.includes(state) ? { to: 'running', reason: `the machine is ${String(data.phase)}` } : null;
     }
-    case 'job.paused': {
-      const reason = data.reason as PauseReason;
-      const to = pausedState(reason);
-      return { to, reason: to === 'paused' ? 'paused on request' : `the machine stopped: ${reason}` };
-    }
+    case 'job.paused':
+      return paused(data.reason as PauseReason);
     case 'job.resumed':
       return { to: 'running', reason: 'the job resumed' };
     case 'job.finished':
@@ -134,7 +137,7 @@ export function reportedBySnapshot(snapshot: MachineStateSnapshot, jobId: string
         return { to: 'transferring', reason: 'the machine reports it is receiving the file' };
       case 'paused':
       case 'pausing':
-        return { to: pausedState(snapshot.pauseReason), reason: 'the machine reports the job paused' };
+        return paused(snapshot.pauseReason);
       case 'error':
         // A machine in error holding the job waits for a person; it is not running it.
         return { to: 'needs_attention', reason: 'the machine reports an error during the job' };
