@@ -46,7 +46,10 @@ export interface AppConfig {
   network: { name: string };
   server: { port: number; host: string; publicUrl: string };
   dataDir: string;
-  database: { driver: 'sqlite'; file: string } | { driver: 'postgres'; url: string; schema?: string };
+  database: ({ driver: 'sqlite'; file: string } | { driver: 'postgres'; url: string; schema?: string }) & {
+    /** Further attempts, 3 s apart, when the database refuses the first connection at start. */
+    connectRetries: number;
+  };
   mqtt: {
     topicPrefix: string;
     /** Set when MQTT_URL is given: the service is only a client of that broker. */

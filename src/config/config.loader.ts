@@ -76,9 +76,10 @@ function applyEnvironment(raw: RawConfig, env: NodeJS.ProcessEnv, file: string):
 }
 
 function toAppConfig(raw: RawConfig, env: NodeJS.ProcessEnv, file: string): AppConfig {
+  const connectRetries = raw.database?.connectRetries ?? 9;
   const database: AppConfig['database'] = raw.database?.url
-    ? { driver: 'postgres', url: raw.database.url, schema: raw.database.schema }
-    : { driver: 'sqlite', file: raw.database?.sqliteFile ?? 'fabrique.sqlite' };
+    ? { driver: 'postgres', url: raw.database.url, schema: raw.database.schema, connectRetries }
+    : { driver: 'sqlite', file: raw.database?.sqliteFile ?? 'fabrique.sqlite', connectRetries };
   const port = raw.server.port;
   const throttle = raw.auth.throttle ?? {};
   return {

@@ -71,6 +71,7 @@ export const configSchema = {
         sqliteFile: { type: 'string', minLength: 1 },
         url: { type: 'string', pattern: '^postgres(ql)?://' },
         schema: { type: 'string', pattern: '^[a-z_][a-z0-9_]{0,62}$' },
+        connectRetries: { type: 'integer', minimum: 0, maximum: 100 },
       },
     },
     mqtt: {

@@ -13,6 +13,7 @@ import { WriteLock } from './write-lock.js';
       useFactory: async (config: AppConfig) => ({
         ...(await dataSourceOptions(config, [])),
         autoLoadEntities: true,
+        retryAttempts: config.database.connectRetries,
       }),
     }),
   ],

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { parse, stringify } from 'yaml';
 import type { RawConfig } from '../../src/config/config.loader.js';
+import { PATIENCE_MS } from './patience.js';
 import { ADMIN, type TestApp } from './test-app.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -40,7 +41,7 @@ export interface ServiceProcessOptions {
   databaseUrl?: string | null;
   /** More environment for the child (e.g. FABRIQUE_JWT_SECRET). */
   env?: Record<string, string>;
-  /** How long a start may take before it fails with the service's output; 30 s by default. */
+  /** How long a start may take before it fails with the service's output; the suites' patience by default. */
   bootTimeoutMs?: number;
 }
 
@@ -105,7 +106,8 @@ export async function startServiceProcess(options: ServiceProcessOptions = {}): 
   // A shared broker (MQTT_URL) serves concurrent suites: each service keeps to its own topics.
   raw.mqtt.topicPrefix = `fabrique-test/${unique}`;
   raw.demo = { simulatedBridges: false };
-  if (schema) raw.database = { ...raw.database, schema };
+  // A database that refuses the child fails the start at once, as in startTestApp.
+  raw.database = { ...raw.database, ...(schema && { schema }), connectRetries: 0 };
   options.configure?.(raw);
   writeFileSync(configFile, stringify(raw));
 
@@ -123,7 +125,7 @@ export async function startServiceProcess(options: ServiceProcessOptions = {}): 
   });
 
   const url = `http://127.0.0.1:${raw.server.port}`;
-  const bootTimeoutMs = options.bootTimeoutMs ?? 30_000;
+  const bootTimeoutMs = options.bootTimeoutMs ?? PATIENCE_MS;
   let output = '';
   let runs = 0;
   let child: ChildProcess | null = null;

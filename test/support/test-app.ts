@@ -57,11 +57,21 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       // Suites start the bridges they need; the demo's simulated ones would only add noise.
       raw.demo = { simulatedBridges: false };
       if (schema) raw.database.schema = schema;
+      // A database that refuses a suite fails it at once, not after 9 retries 3 s apart.
+      raw.database.connectRetries = 0;
       options.configure?.(raw);
     },
   });
   const clock = options.clock ?? new ManualClock(MONDAY_MORNING);
-  const started = await boot(config, clock);
+  const discard = async () => {
+    if (schema) await dropSchema(process.env.DATABASE_URL!, schema);
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  // A service that fails to start leaves no folder or schema behind; the error is the suite's.
+  const started = await boot(config, clock).catch(async (error: unknown) => {
+    await discard().catch(() => undefined);
+    throw error;
+  });
   const testApp: TestApp = {
     ...started,
     config,
@@ -72,8 +82,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     },
     async close() {
       await testApp.app.close();
-      if (schema) await dropSchema(process.env.DATABASE_URL!, schema);
-      rmSync(dataDir, { recursive: true, force: true });
+      await discard();
     },
   };
   return testApp;
@@ -81,7 +90,11 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
 
 async function boot(config: AppConfig, clock: Clock): Promise<Pick<TestApp, 'app' | 'url' | 'mqttUrl'>> {
   const app = await createApp(config, { clock, quiet: true });
-  await app.listen(0, '127.0.0.1');
+  // Stops what the modules started before the one that failed (a broker, a database pool).
+  await app.listen(0, '127.0.0.1').catch(async (error: unknown) => {
+    await app.close().catch(() => undefined);
+    throw error;
+  });
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   const mqtt = app.get(MqttService);
   const mqttUrl = config.mqtt.url ?? `mqtt://127.0.0.1:${mqtt.embeddedPort}`;
