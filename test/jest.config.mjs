@@ -1,0 +1,53 @@
+// The test tiers, as jest projects: `npm test` runs them all, `npm run test:<tier>` one of them.
+// A config file (not package.json) because the browser tier is left out, with one line saying so,
+// on a machine without Chromium — and required, never skipped, in CI.
+import { readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { browserSuitesSkipped } from './browser/support/chromium.mjs';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+/** TypeScript through ts-jest as native ES modules (NestJS 12 is ESM-only). */
+const typescript = {
+  rootDir: root,
+  extensionsToTreatAsEsm: ['.ts'],
+  moduleNameMapper: {
+    '^@fabrique/firmware-bridge$': '<rootDir>/firmware-bridge/src/index.ts',
+    '^@fabrique/firmware-bridge/runtime$': '<rootDir>/firmware-bridge/src/runtime/index.ts',
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+  },
+  transform: { '^.+\\.ts$': ['ts-jest', { useESM: true }] },
+};
+
+const browserSuites = readdirSync(new URL('./browser', import.meta.url)).filter((f) => f.endsWith('.e2e.ts'));
+const skipped = browserSuitesSkipped();
+
+export default {
+  rootDir: root,
+  // Both cores (jest's default keeps one free): suites are independent, each on its own database,
+  // broker port and topic prefix.
+  maxWorkers: '100%',
+  // Waits end on events; this only turns a hang into a failure (test/support/patience.ts).
+  testTimeout: 300_000,
+  reporters: ['default', ['<rootDir>/test/support/skipped-suites-reporter.mjs', { skipped }]],
+  projects: [
+    '<rootDir>/firmware-bridge',
+    { ...typescript, displayName: 'unit', roots: ['<rootDir>/src'], testMatch: ['**/*.spec.ts'] },
+    {
+      ...typescript,
+      displayName: 'e2e',
+      roots: ['<rootDir>/test'],
+      testMatch: ['<rootDir>/test/*.e2e.ts'],
+    },
+    ...(skipped
+      ? []
+      : [
+          {
+            ...typescript,
+            displayName: 'browser',
+            roots: ['<rootDir>/test/browser'],
+            testMatch: browserSuites.map((file) => `<rootDir>/test/browser/${file}`),
+          },
+        ]),
+  ],
+};
