@@ -36,7 +36,7 @@ describe('embedded broker: each bridge speaks only for its own machines', () => 
   });
   afterAll(async () => {
     await Promise.all(clients.map((client) => client.endAsync(true)));
-    await t.close();
+    await t?.close();
   });
 
   const connectBridge = async (bridgeId: string) => {

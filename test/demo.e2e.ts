@@ -11,7 +11,7 @@ describe('demo: simulated bridges make a fresh installation live', () => {
     t = await startTestApp({ configure: (raw) => (raw.demo = { simulatedBridges: true, warp: 50 }) });
     adminToken = await loginAdmin(t);
   });
-  afterAll(() => t.close());
+  afterAll(() => t?.close());
 
   it('connects one simulated bridge per site and shows every printer and embroidery machine idle', async () => {
     const machineIds = [

@@ -10,7 +10,7 @@ describe('foundation: accounts, roles, sites and machines over HTTP', () => {
     t = await startTestApp();
     adminToken = await loginAdmin(t);
   });
-  afterAll(() => t.close());
+  afterAll(() => t?.close());
 
   it('reports the database and the MQTT connection as healthy', async () => {
     const response = await api(t).get('/health');
@@ -222,7 +222,7 @@ describe('foundation: kiosk tokens are read-only and bound to one site', () => {
     expect(issued.status).toBe(201);
     kioskToken = issued.body.token;
   });
-  afterAll(() => t.close());
+  afterAll(() => t?.close());
 
   it('reads its own site and its machines', async () => {
     const asKiosk = api(t, kioskToken);

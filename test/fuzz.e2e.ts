@@ -87,9 +87,9 @@ describe('fuzz: whatever arrives on the broker, ingestion counts it and stays up
   });
 
   afterAll(async () => {
-    await bridge.clearRetained();
-    await bridge.close();
-    await t.close();
+    await bridge?.clearRetained();
+    await bridge?.close();
+    await t?.close();
   });
 
   it(`judges ${IN_PROCESS.toLocaleString('en')} malformed messages on the MQTT client's path without growing`, async () => {
@@ -146,7 +146,7 @@ describe('fuzz: whatever arrives on the broker, ingestion counts it and stays up
     }
     const health = await api(t).get('/health');
     expect(health.status).toBe(200);
-  }, 120_000);
+  });
 
   it(`judges ${OVER_TCP.toLocaleString('en')} malformed messages published over TCP by a bridge`, async () => {
     const next = fuzzCases(world, seeded(SEED + 1), 2_000);
@@ -165,7 +165,7 @@ describe('fuzz: whatever arrives on the broker, ingestion counts it and stays up
     for (let i = 0; i < cases.length; i += 500) {
       await Promise.all(cases.slice(i, i + 500).map((c) => bridge.raw(c.topic, c.payload)));
     }
-    await eventually(() => (ingestion.stats().received - before.received >= OVER_TCP ? true : undefined), 60_000);
+    await eventually(() => (ingestion.stats().received - before.received >= OVER_TCP ? true : undefined));
     await ingestion.settled();
     const after = ingestion.stats();
     watch.unsubscribe();
@@ -182,5 +182,5 @@ describe('fuzz: whatever arrives on the broker, ingestion counts it and stays up
     // The bridge's connection survived its own garbage, and the service still serves.
     expect(bridge.client.connected).toBe(true);
     expect((await api(t).get('/health')).status).toBe(200);
-  }, 120_000);
+  });
 });

@@ -100,11 +100,11 @@ describe('job dispatch, message by message', () => {
 
   const live = async () => (await api(t, staff).get(`/api/v1/machines/${PRINTER}/live`)).body;
   const job = async (id: string) => (await api(t, staff).get(`/api/v1/jobs/${id}`)).body;
-  const until = (id: string, state: string, timeoutMs = 3_000) =>
+  const until = (id: string, state: string) =>
     eventually(async () => {
       const body = await job(id);
       return body.state === state ? body : undefined;
-    }, timeoutMs);
+    });
   const startsFor = (jobId: string) => bridge.commands.filter((c) => c.command === 'start_job' && c.jobId === jobId);
   const answer = (command: Command, result: object) =>
     bridge.send(bridge.encoder.commandResult(PRINTER, { commandId: command.commandId, ...result } as never));
@@ -289,10 +289,10 @@ describe('job dispatch, message by message', () => {
     // The ending is taken from the snapshot once the event it could have overtaken had its chance.
     await eventually(async () => ((await live()).state === 'awaiting_clear' ? true : undefined));
     t.clock.advance(10_000);
-    const done = await until(id, 'completed', 5_000);
+    const done = await until(id, 'completed');
     expect(done.stateReason).toContain('ended completed');
     expect(startsFor(id)).toEqual([]);
-  }, 20_000);
+  });
 
   it('pauses and resumes a running job through the machine, and stores a file once however often it is sent', async () => {
     const id = await queueJob();

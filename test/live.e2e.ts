@@ -61,9 +61,9 @@ describe('live occupancy over Socket.IO', () => {
 
   afterAll(async () => {
     for (const client of clients) client.close();
-    await bridge.clearRetained();
-    await bridge.close();
-    await t.close();
+    await bridge?.clearRetained();
+    await bridge?.close();
+    await t?.close();
   });
 
   it('sends a kiosk a full snapshot of its site on connect', async () => {

@@ -15,7 +15,7 @@ beforeAll(async () => {
   t = await startTestApp();
   admin = await loginAdmin(t);
   staff = await createAccount(t, admin, { role: 'staff', siteIds: ['saint-ouen'] });
-}, 60_000);
+});
 
 afterAll(async () => {
   await t?.close();

@@ -8,7 +8,7 @@ describe('persistence: a restart keeps everything', () => {
   beforeAll(async () => {
     t = await startTestApp();
   });
-  afterAll(() => t.close());
+  afterAll(() => t?.close());
 
   it('keeps accounts, machines, statuses and staff edits of config-declared machines', async () => {
     const adminToken = await loginAdmin(t);

@@ -10,7 +10,6 @@ import { StandaloneBroker } from './support/standalone-broker.js';
 
 // Booting from source, broker reconnects (the service retries every second) and bridge births
 // are real waits; every one of them polls a condition.
-jest.setTimeout(60_000);
 const SETTLE_MS = 15_000;
 
 async function health(service: ServiceProcess): Promise<{ status: number; body: Record<string, unknown> | null }> {

@@ -198,7 +198,7 @@ beforeAll(async () => {
   await profile(D, { consent: true, gender: 'homme' });
   await profile(D, { consent: false });
   await profile(E, { consent: true, gender: 'homme' });
-}, 60_000);
+});
 
 afterAll(async () => {
   await t?.close();

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { prusaSlicerGcode } from '../../src/jobs/metadata/testing/gcode.fixtures.js';
 import { trainedMaker, type Maker } from '../support/booking.js';
@@ -22,8 +22,6 @@ import {
   type WalkWords,
 } from './support/app-walk.js';
 
-jest.setTimeout(30_000);
-
 const SITE = 'saint-ouen';
 const PRINTER = 'so-prusa-mk4-1';
 const ALL_DAY = [['00:00', '24:00']];
@@ -44,22 +42,21 @@ describe("the makers' app", () => {
   const booked: Record<string, string> = { fr: 'so-prusa-mk4-2', ar: 'so-bambu-p1s' };
 
   beforeAll(async () => {
-    [t, browser] = await Promise.all([
-      startTestApp({
-        // Real bridges check commands against their own clock: the service follows real time.
-        clock: new FollowingClock(),
-        configure: (raw) => {
-          raw.auth.accessTokenMinutes = 1440;
-          raw.jobs = { staggerSeconds: 0 };
-          const site = raw.sites.find((s: { id: string }) => s.id === SITE);
-          site.openingHours = Object.fromEntries(
-            ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, ALL_DAY]),
-          );
-          site.closures = [];
-        },
-      }),
-      launchChromium(),
-    ]);
+    // One after the other: if the service fails to start, no browser is left running.
+    t = await startTestApp({
+      // Real bridges check commands against their own clock: the service follows real time.
+      clock: new FollowingClock(),
+      configure: (raw) => {
+        raw.auth.accessTokenMinutes = 1440;
+        raw.jobs = { staggerSeconds: 0 };
+        const site = raw.sites.find((s: { id: string }) => s.id === SITE);
+        site.openingHours = Object.fromEntries(
+          ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, ALL_DAY]),
+        );
+        site.closures = [];
+      },
+    });
+    browser = await launchChromium();
     admin = await loginAdmin(t);
     for (const [lang, name] of [
       ['fr', 'Amina Diallo'],
@@ -81,8 +78,8 @@ describe("the makers' app", () => {
     await eventually(async () => {
       const live = await api(t, admin).get(`/api/v1/machines/${PRINTER}/live`);
       return live.body.state === 'idle' ? true : undefined;
-    }, 10_000);
-  }, 60_000);
+    });
+  });
 
   afterAll(async () => {
     await browser?.close();
@@ -108,7 +105,6 @@ describe("the makers' app", () => {
     const context = await browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true });
     contexts.push(context);
     const page = (pages[words.lang] = await context.newPage());
-    page.setDefaultTimeout(8_000);
     const maker = makers[words.lang];
     await signIn(page, words, maker);
     await expectMirrored(page, words.dir === 'rtl');
@@ -174,7 +170,7 @@ describe("the makers' app", () => {
       )
       .first()
       .waitFor();
-    await page.locator('#jobs > li[data-state="completed"]').first().waitFor({ timeout: 45_000 });
+    await page.locator('#jobs > li[data-state="completed"]').first().waitFor();
     expect(await page.locator('#jobs > li').first().innerText()).toContain('Prusa MK4 n°1');
     await checkView(page, `app-jobs-${words.lang}.png`);
 
@@ -190,7 +186,7 @@ describe("the makers' app", () => {
       if (live.body.state === 'idle') return true;
       if (live.body.state === 'awaiting_clear') await api(t, admin).post(`/api/v1/machines/${PRINTER}/clear`);
       return undefined;
-    }, 15_000);
+    });
   }
 
   /** At the machine: the kiosk's QR code opens the app on it, and offers the check-in. */
@@ -216,12 +212,12 @@ describe("the makers' app", () => {
 
   it('walks a maker in French from sign-in to a booking, a cancellation and a job done', async () => {
     await walk(FRENCH);
-  }, 90_000);
+  });
 
   it('walks a maker in Arabic, right to left, the same way', async () => {
     await clearPrinter();
     await walk(ARABIC);
-  }, 90_000);
+  });
 
   it('checks both makers in by scanning the kiosk QR code at the machine', async () => {
     await scanAndCheckIn(FRENCH);

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
 import { api, createAccount } from '../support/http.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
@@ -13,8 +13,6 @@ import {
   setUpDemo,
   type Demo,
 } from './support/demo.js';
-
-jest.setTimeout(20_000);
 
 const DESK = { width: 1440, height: 900 };
 
@@ -33,11 +31,10 @@ describe('the staff live board', () => {
   }
 
   beforeAll(async () => {
-    [t, browser] = await Promise.all([
-      // Sessions outlive the 16 minutes the test clock jumps.
-      startTestApp({ configure: (raw) => (raw.auth.accessTokenMinutes = 1440) }),
-      launchChromium(),
-    ]);
+    // One after the other: if the service fails to start, no browser is left running.
+    // Sessions outlive the 16 minutes the test clock jumps.
+    t = await startTestApp({ configure: (raw) => (raw.auth.accessTokenMinutes = 1440) });
+    browser = await launchChromium();
     demo = await setUpDemo(t);
     await demo.bridge.send(demo.bridge.encoder.state(PRINTER, awaitingClear()));
     // A workshop on the embroidery machines this afternoon, and one next week (not today).
@@ -57,7 +54,6 @@ describe('the staff live board', () => {
     // The finished print has been waiting on the plate for 16 minutes.
     t.clock.advance(16 * 60_000);
     page = await (await browser.newContext({ viewport: DESK })).newPage();
-    page.setDefaultTimeout(5_000);
   });
 
   afterAll(async () => {

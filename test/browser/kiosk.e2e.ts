@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { eventually } from '../support/fake-bridge.js';
 import { api } from '../support/http.js';
@@ -15,8 +15,6 @@ import {
   type Demo,
 } from './support/demo.js';
 
-jest.setTimeout(20_000);
-
 const TV = { width: 1920, height: 1080 };
 const MACHINES = [PRINTER, 'so-brother-pp1', RUNNING, BOOKED, EMBROIDERY];
 
@@ -28,19 +26,16 @@ describe('the lobby kiosk page', () => {
   let context: BrowserContext;
   let page: Page;
 
-  const status = (machineId: string) =>
-    page.locator(`[data-machine="${machineId}"]`).getAttribute('data-status', { timeout: 2_000 });
+  const status = (machineId: string) => page.locator(`[data-machine="${machineId}"]`).getAttribute('data-status');
 
   beforeAll(async () => {
     relay = await new Relay().start();
-    [t, browser] = await Promise.all([
-      startTestApp({ configure: (raw) => (raw.server.publicUrl = relay.url) }),
-      launchChromium(),
-    ]);
+    // One after the other: if the service fails to start, no browser is left running.
+    t = await startTestApp({ configure: (raw) => (raw.server.publicUrl = relay.url) });
+    browser = await launchChromium();
     relay.to(t.url);
     demo = await setUpDemo(t);
     context = await browser.newContext({ viewport: TV });
-    context.setDefaultTimeout(5_000);
     page = await context.newPage();
   });
 
@@ -142,15 +137,15 @@ describe('the lobby kiosk page', () => {
     const rotating = await context.newPage();
     await rotating.goto(`${relay.url}/kiosk/saint-ouen?rotate=1`);
     await rotating.locator('#machines > li').first().waitFor();
-    await rotating.locator('html[lang="en"]').waitFor({ state: 'attached', timeout: 3_000 });
-    await rotating.locator('html[lang="ar"][dir="rtl"]').waitFor({ state: 'attached', timeout: 3_000 });
+    await rotating.locator('html[lang="en"]').waitFor({ state: 'attached' });
+    await rotating.locator('html[lang="ar"][dir="rtl"]').waitFor({ state: 'attached' });
     await rotating.close();
   });
 
   // How fast is measured by the live-latency benchmark, not asserted here.
   it('shows a machine change without a reload', async () => {
     await demo.bridge.send(demo.bridge.encoder.state(PRINTER, awaitingClear()));
-    await page.locator(`[data-machine="${PRINTER}"][data-status="needs_attention"]`).waitFor({ timeout: 5_000 });
+    await page.locator(`[data-machine="${PRINTER}"][data-status="needs_attention"]`).waitFor();
     expect(await page.locator(`[data-machine="${PRINTER}"]`).innerText()).toContain('Travail terminé — à vider');
     // No free printer left: the QR code offers booking for later.
     await expect(page.locator('#qr').getAttribute('data-url')).resolves.toBe(`${relay.url}/book?site=saint-ouen`);
@@ -192,7 +187,6 @@ describe('the lobby kiosk page', () => {
 
   it('pairs a new screen with a one-time code from staff', async () => {
     const fresh = await browser.newContext({ viewport: TV });
-    fresh.setDefaultTimeout(5_000);
     const screen = await fresh.newPage();
     await screen.goto(`${relay.url}/kiosk/saint-ouen?rotate=0`);
     await screen.locator('#pairing-code').waitFor();
@@ -222,17 +216,17 @@ describe('the lobby kiosk page', () => {
   it('shows "offline — reconnecting" while the service is down, and recovers by itself', async () => {
     relay.hold();
     await t.restart();
-    await page.locator('#offline:not([hidden])').waitFor({ timeout: 5_000 });
+    await page.locator('#offline:not([hidden])').waitFor();
     expect(await page.locator('#offline').innerText()).toMatch(
       /Hors ligne — reconnexion…\s*Dernière mise à jour \d\d:\d\d/,
     );
     relay.to(t.url);
     relay.release();
-    await page.locator('#offline').waitFor({ state: 'hidden', timeout: 10_000 });
+    await page.locator('#offline').waitFor({ state: 'hidden' });
     expect(await page.locator('[data-machine]').count()).toBe(MACHINES.length);
     // Live again: a change made after the restart reaches the screen.
     await api(t, demo.adminToken).post(`/api/v1/machines/${IN_MAINTENANCE}/status`, { status: 'active' });
-    await eventually(async () => ((await status(IN_MAINTENANCE)) !== 'maintenance' ? true : undefined), 5_000);
+    await eventually(async () => ((await status(IN_MAINTENANCE)) !== 'maintenance' ? true : undefined));
   });
 });
 

@@ -1,11 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { expectNoSeriousA11yViolation, inPage, launchChromium, screenshot } from './support/browser.js';
 import { awaitingClear, BOOKED, EMBROIDERY, PRINTER, RUNNING, setUpDemo, type Demo } from './support/demo.js';
 import { measureStaffPage } from './support/staff-weight.js';
-
-jest.setTimeout(20_000);
 
 const DESK = { width: 1280, height: 800 };
 
@@ -36,14 +34,12 @@ describe('the staff pages', () => {
   }
 
   beforeAll(async () => {
-    [t, browser] = await Promise.all([
-      startTestApp({ configure: (raw) => (raw.auth.accessTokenMinutes = 1440) }),
-      launchChromium(),
-    ]);
+    // One after the other: if the service fails to start, no browser is left running.
+    t = await startTestApp({ configure: (raw) => (raw.auth.accessTokenMinutes = 1440) });
+    browser = await launchChromium();
     demo = await setUpDemo(t);
     await demo.bridge.send(demo.bridge.encoder.state(PRINTER, awaitingClear()));
     page = await (await browser.newContext({ viewport: DESK })).newPage();
-    page.setDefaultTimeout(5_000);
   });
 
   afterAll(async () => {

@@ -7,6 +7,7 @@ import {
   type Command,
   type OutgoingMessage,
 } from '@fabrique/firmware-bridge';
+import { PATIENCE_MS } from './patience.js';
 
 export interface FakeBridgeOptions {
   url: string;
@@ -14,7 +15,11 @@ export interface FakeBridgeOptions {
   bridgeId: string;
   machineIds: string[];
   password: string;
-  /** Seconds; short so a lost connection is noticed quickly. */
+  /**
+   * Seconds. Long by default: the broker, the service and this bridge often share one event loop
+   * in a test, and a loop busy with a flood of messages must not look like a dead link. Suites
+   * about liveness set a short one.
+   */
   keepalive?: number;
   session?: number;
 }
@@ -45,7 +50,7 @@ export class FakeBridge {
 
   /** Connects (a new session each time after the first) and announces itself online. */
   async connect(): Promise<void> {
-    const { url, prefix, bridgeId, machineIds, password, keepalive = 2 } = this.options;
+    const { url, prefix, bridgeId, machineIds, password, keepalive = 30 } = this.options;
     this.encoder = createBridgeEncoder({ prefix, bridgeId, session: this.session, version: 'fake-1' });
     const will = this.encoder.status('offline', machineIds);
     this.client = await connectAsync(url, {
@@ -100,7 +105,7 @@ export class FakeBridge {
     return this.client.publishAsync(topic, payload, { qos });
   }
 
-  nextCommand(match: (command: Command) => boolean, timeoutMs = 3_000): Promise<Command> {
+  nextCommand(match: (command: Command) => boolean, timeoutMs = PATIENCE_MS): Promise<Command> {
     const seen = this.commands.find(match);
     if (seen) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {
@@ -133,7 +138,7 @@ export class FakeBridge {
 /** Polls `check` until it returns something other than undefined, or fails after `timeoutMs`. */
 export async function eventually<T>(
   check: () => Promise<T | undefined> | T | undefined,
-  timeoutMs = 3_000,
+  timeoutMs = PATIENCE_MS,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

@@ -1,4 +1,5 @@
 import { io, type Socket } from 'socket.io-client';
+import { PATIENCE_MS } from './patience.js';
 
 export interface LiveFrame {
   siteId: string;
@@ -37,7 +38,7 @@ export class LiveClient {
   /** Resolves with the first frame (already received or to come) that satisfies `match`. */
   async waitFor(
     match: (frame: LiveFrame, event: 'snapshot' | 'delta') => boolean,
-    timeoutMs = 3_000,
+    timeoutMs = PATIENCE_MS,
   ): Promise<LiveFrame> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
@@ -57,7 +58,7 @@ export class LiveClient {
     }
   }
 
-  async waitForError(timeoutMs = 3_000): Promise<{ code: string; message: string }> {
+  async waitForError(timeoutMs = PATIENCE_MS): Promise<{ code: string; message: string }> {
     const deadline = Date.now() + timeoutMs;
     while (this.errors.length === 0) {
       if (Date.now() > deadline) throw new Error('no live-error received');

@@ -1,26 +1,38 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer, Socket, type Server } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from '@jest/globals';
 import { chromium, type Browser, type Page } from 'playwright-core';
-
-export const CHROMIUM = '/usr/bin/chromium';
-export const SCREENSHOTS = join(dirname(fileURLToPath(import.meta.url)), '..', 'screenshots');
+import { PATIENCE_MS } from '../../support/patience.js';
+import { CHROMIUM_PATH, INSTALL_CHROMIUM } from './chromium.mjs';
 
 /**
- * Debian's Chromium, never a downloaded browser. Missing, the suite fails with the fix in the
- * message rather than skipping: CI installs it with apt-get.
+ * The README's screenshots are written by the suites only when asked (`UPDATE_SCREENSHOTS=1`), so
+ * an ordinary run leaves the work tree as it found it.
+ */
+export const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS
+  ? join(dirname(fileURLToPath(import.meta.url)), '..', 'screenshots')
+  : join(tmpdir(), 'fabrique-screenshots');
+
+/**
+ * Debian's Chromium, never a downloaded browser. The jest config leaves the browser suites out
+ * where Chromium is missing, unless they are required (CI, `npm run test:browser`): then the
+ * suite fails here with the fix in the message.
+ *
+ * Every page waits on events with the suites' patience (test/support/patience.ts), so a busy
+ * machine makes a suite slower, never red.
  */
 export async function launchChromium(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) {
+  if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(
-      `The browser tests need Chromium at ${CHROMIUM}. Install it with: sudo apt-get install -y chromium ` +
+      `The browser tests need Chromium at ${CHROMIUM_PATH} (or set CHROMIUM_PATH). Install it with: ${INSTALL_CHROMIUM} ` +
         '(playwright-core drives it; no browser is downloaded).',
     );
   }
-  return chromium.launch({
-    executablePath: CHROMIUM,
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM_PATH,
     args: [
       '--headless=new',
       '--no-sandbox',
@@ -32,6 +44,13 @@ export async function launchChromium(): Promise<Browser> {
       '--disable-sync',
     ],
   });
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (options) => {
+    const context = await newContext(options);
+    context.setDefaultTimeout(PATIENCE_MS);
+    return context;
+  };
+  return browser;
 }
 
 const AXE_SOURCE = readFileSync(join(process.cwd(), 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
@@ -54,7 +73,6 @@ export async function expectNoSeriousA11yViolation(page: Page): Promise<void> {
   expect(serious).toEqual([]);
 }
 
-/** A screenshot for the README, without the focus ring of the last click. */
 /**
  * Runs an expression in the page. Written as a string because the tests are type-checked without
  * the DOM library (it would make `document` look valid in the service's code too).
@@ -63,6 +81,7 @@ export function inPage<T = unknown>(page: Page, expression: string): Promise<T> 
   return page.evaluate(expression) as Promise<T>;
 }
 
+/** A screenshot for the README, without the focus ring of the last click. */
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await inPage(page, 'document.activeElement && document.activeElement.blur()');
