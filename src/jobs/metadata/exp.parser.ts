@@ -15,6 +15,18 @@ const COLOUR_CHANGE = 0x01;
 const JUMPS = [0x02, 0x04];
 const TRIM = 0x80;
 
+const KNOWN_COMMANDS = new Set([COLOUR_CHANGE, ...JUMPS, TRIM]);
+
+/** Whether every 0x80 escape names a command EXP has: EXP has no signature, this is what it has instead. */
+export function decodesAsExp(bytes: Uint8Array): boolean {
+  for (let at = 0; at + 2 <= bytes.length; at += 2) {
+    if (bytes[at] !== ESCAPE) continue;
+    if (!KNOWN_COMMANDS.has(bytes[at + 1])) return false;
+    at += 2;
+  }
+  return true;
+}
+
 /** Parses a Melco EXP design. Any bytes decode as EXP, so warnings flag what looks wrong. */
 export function parseExp(bytes: Uint8Array): EmbroideryMetadata {
   const buffer = asBuffer(bytes);
