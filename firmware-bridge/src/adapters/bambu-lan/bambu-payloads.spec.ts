@@ -67,7 +67,16 @@ const EXPECTED: Record<string, Partial<NativeView>> = {
     },
     // hms attr 0x0C000300 code 0x00030007: the camera's "Possible first layer defects", a warning
     interventions: [
-      expect.objectContaining({ id: 'hms-0C00_0300_0003_0007', kind: 'quality_defect', severity: 'warning' }),
+      {
+        id: 'hms-0C00_0300_0003_0007',
+        kind: 'quality_defect',
+        severity: 'warning',
+        blocking: false,
+        resumable: true,
+        nativeCode: '0C00_0300_0003_0007',
+        message: 'HMS 0C00_0300_0003_0007',
+        actions: ['attend_at_machine'],
+      },
     ],
   },
   'ha-bambulab-MOCK-P1PNOAMS.json': {
