@@ -12,7 +12,8 @@ import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { JobFile } from './job-file.entity.js';
 import { FileLinkRefusedError, JobRefusedError, UnsupportedJobFileError } from './jobs.errors.js';
-import { fileExtension, parseJobFile } from './metadata/job-metadata.js';
+import { readJobFile } from './metadata/job-file-check.js';
+import { fileExtension } from './metadata/job-metadata.js';
 
 /** What a signed download link names: the file, and the job and machine it was issued for. */
 export interface FileGrant {
@@ -51,16 +52,22 @@ export class JobFilesService {
 
   /**
    * Takes an uploaded file (already on disk) into the store: parsed for its metadata, hashed, and
-   * kept once. Refuses what no machine here takes (415) and empty files (422); a file that cannot
-   * be parsed is kept with unknown estimates.
+   * kept once. Refuses what no machine here takes (415), empty files and files whose content is no
+   * job for their extension (422); a damaged file of the right kind is kept with unknown estimates.
    */
   async store(uploadedPath: string, originalName: string): Promise<JobFile> {
     try {
       const bytes = await readFile(uploadedPath);
-      const parsed = parseJobFile(originalName, bytes);
+      const parsed = readJobFile(originalName, bytes);
       if (parsed.kind === 'unsupported')
         throw new UnsupportedJobFileError(`This file cannot be used: ${parsed.reason}.`, { field: 'file' });
       if (bytes.byteLength === 0) throw new JobRefusedError('EMPTY_FILE', 'The file is empty.', { field: 'file' });
+      if (parsed.kind === 'not_a_job_file') {
+        throw new JobRefusedError('NOT_A_JOB_FILE', parsed.reason, {
+          field: 'file',
+          details: { detected: parsed.detected },
+        });
+      }
       const sha256 = createHash('sha256').update(bytes).digest('hex');
       const existing = await this.files.findOneBy({ sha256 });
       if (existing && (await this.present(sha256, existing.bytes))) return existing;

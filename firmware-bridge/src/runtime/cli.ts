@@ -94,8 +94,9 @@ const invokedDirectly = (() => {
   }
 })();
 
-if (invokedDirectly) {
-  main().then(
+/** Runs the command and exits with its code: what the `fabrique-bridge` launcher (bin/) calls. */
+export function runCli(argv: readonly string[] = process.argv.slice(2)): void {
+  main(argv).then(
     (code) => process.exit(code),
     (error: unknown) => {
       process.stderr.write(
@@ -105,3 +106,5 @@ if (invokedDirectly) {
     },
   );
 }
+
+if (invokedDirectly) runCli();

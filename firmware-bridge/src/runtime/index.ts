@@ -3,6 +3,7 @@
 // the contract from there and should not pull in mqtt.js, yaml or the simulators.
 export * from './adapter.js';
 export { Bridge, type BridgeOptions, type BridgeStats } from './bridge.js';
+export { runCli } from './cli.js';
 export {
   ConfigError,
   loadBridgeConfig,

@@ -66,6 +66,14 @@ describe('parseDst', () => {
     expect(parseDst(encodeDst(twoColourSquares, { st: 13 })).warnings).toEqual([]);
   });
 
+  it('accepts extents written as rounded halves, a unit off on each side (Madeira: +X:591 -X:591 for 1,184 units)', () => {
+    // twoColourSquares spans 0..100 on both axes.
+    expect(parseDst(encodeDst(twoColourSquares, { extents: [49, 49, 49, 49] })).warnings).toEqual([]);
+    expect(parseDst(encodeDst(twoColourSquares, { extents: [48, 49, 49, 49] })).warnings).toEqual([
+      "the header extents (97 × 98 units) differ from the records' bounding box",
+    ]);
+  });
+
   it('warns when the header disagrees with the records, and keeps the counts from the records', () => {
     const meta = parseDst(encodeDst(twoColourSquares, { st: 999, co: 4, extents: [500, 500, 500, 500] }));
     expect(meta.stitches).toBe(13);

@@ -20,9 +20,9 @@ describe('parseExp', () => {
     });
   });
 
-  it('reads the 0x80 0x02 stitch command some writers emit', () => {
-    const meta = parseExp(Buffer.from([0x0a, 0x00, 0x80, 0x02, 0x0a, 0xf6]));
-    expect(meta).toMatchObject({ stitches: 2, widthMm: 1, heightMm: 1, warnings: [] });
+  it('reads 0x80 0x02 as a jump, as Melco describes it and Embroidermodder writes it', () => {
+    const meta = parseExp(Buffer.from([0x0a, 0x00, 0x80, 0x02, 0x0a, 0xf6, 0x0a, 0x00]));
+    expect(meta).toMatchObject({ stitches: 2, jumps: 1, widthMm: 2, heightMm: 1, warnings: [] });
   });
 
   it('stops at an unknown command and says where', () => {

@@ -4,15 +4,28 @@ import { signed8, StitchTally, tallyFields } from './stitch-tally.js';
 
 // Melco EXP has no header: the whole file is 2-byte records of signed 8-bit dx, dy (0.1 mm, y up).
 // A first byte of 0x80 escapes a command whose code is the second byte, followed by 2 more bytes:
-// 0x01 colour change (or stop) with a move, 0x04 jump, 0x80 trim (its 2 bytes are filler, "07 00"),
-// 0x02 a stitch some writers emit. There is no end code: the file ends the design. (Codes as in
-// pyembroidery's ExpReader/ExpWriter and libembroidery's format-exp.)
+// 0x01 colour change (or stop) with a move, 0x04 or 0x02 jump, 0x80 trim (its 2 bytes are filler,
+// "07 00"). There is no end code: the file ends the design. (Codes as in libembroidery's format-exp
+// and Melco's own description, "80 NN: jump where NN is even"; pyembroidery reads 0x02 as a stitch,
+// but Embroidermodder's Star.EXP writes its DST twin's jumps that way, and only read as jumps do
+// its 2,550 stitches agree with the DST and PES.)
 
 const ESCAPE = 0x80;
 const COLOUR_CHANGE = 0x01;
-const STITCH = 0x02;
-const JUMP = 0x04;
+const JUMPS = [0x02, 0x04];
 const TRIM = 0x80;
+
+const KNOWN_COMMANDS = new Set([COLOUR_CHANGE, ...JUMPS, TRIM]);
+
+/** Whether every 0x80 escape names a command EXP has: EXP has no signature, this is what it has instead. */
+export function decodesAsExp(bytes: Uint8Array): boolean {
+  for (let at = 0; at + 2 <= bytes.length; at += 2) {
+    if (bytes[at] !== ESCAPE) continue;
+    if (!KNOWN_COMMANDS.has(bytes[at + 1])) return false;
+    at += 2;
+  }
+  return true;
+}
 
 /** Parses a Melco EXP design. Any bytes decode as EXP, so warnings flag what looks wrong. */
 export function parseExp(bytes: Uint8Array): EmbroideryMetadata {
@@ -34,9 +47,8 @@ export function parseExp(bytes: Uint8Array): EmbroideryMetadata {
     const dy = -signed8(buffer[at + 3]);
     at += 2;
     if (code === COLOUR_CHANGE) tally.colorChange(dx, dy);
-    else if (code === JUMP) tally.jump(dx, dy);
+    else if (JUMPS.includes(code)) tally.jump(dx, dy);
     else if (code === TRIM) tally.trim();
-    else if (code === STITCH) tally.stitch(dx, dy);
     else {
       warnings.push(
         `unknown command 0x80 0x${code.toString(16).padStart(2, '0')} at byte ${at - 2}; the rest is not read`,

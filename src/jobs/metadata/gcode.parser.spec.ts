@@ -182,6 +182,17 @@ describe('parseGcode', () => {
     });
   });
 
+  it('reads legacy Cura (14.x): the layer count it states, and the profile string that names it', () => {
+    // Cura 14.07 leaves its time and filament placeholders unfilled; the layers it does state.
+    const head = ';Print time: #P_TIME#\n;Filament used: #F_AMNT#m #F_WGHT#g\n;Layer count: 70\n;LAYER:0\n';
+    expect(parse(`${head}${gcodeBody(1)}\n;CURA_PROFILE_STRING:eNrtV0tv20YQ\n`)).toMatchObject({
+      slicer: 'Cura',
+      estimatedSeconds: null,
+      filamentMm: null,
+      layers: 70,
+    });
+  });
+
   it('reads Windows line endings', () => {
     expect(parse(bambuStudioGcode().replace(/\n/g, '\r\n'))).toMatchObject({ estimatedSeconds: 4205, layers: 120 });
   });

@@ -82,6 +82,8 @@ const RULES: Rule[] = [
   { key: 'generatorVersion', pattern: /^GENERATOR\.VERSION:(.+)$/, read: text },
   // ";FLAVOR:Marlin" is Cura's alone; the slicer when nothing better names it.
   { key: 'slicer', pattern: /^FLAVOR:/, read: () => 'Cura' },
+  // Legacy Cura (14.x) names itself only in the profile string it appends at the very end.
+  { key: 'slicer', pattern: /^CURA_PROFILE_STRING:/, read: () => 'Cura' },
 
   { key: 'seconds', pattern: /^estimated printing time \(normal mode\)\s*=\s*(.+)$/, read: duration },
   // Bambu Studio / OrcaSlicer (Bambu printers): "; model printing time: 1h 2m 3s; total estimated time: 1h 10m 5s"
@@ -109,6 +111,8 @@ const RULES: Rule[] = [
   { key: 'layers', pattern: /^total layers count\s*=\s*(\d+)$/, read: integer },
   { key: 'layers', pattern: /^total layer number\s*:\s*(\d+)$/, read: integer },
   { key: 'layers', pattern: /^LAYER_COUNT:(\d+)$/, read: integer },
+  // Legacy Cura (14.x): ";Layer count: 70"
+  { key: 'layers', pattern: /^Layer count:\s*(\d+)$/, read: integer },
 
   { key: 'printerModel', pattern: /^printer_model\s*=\s*(.+)$/, read: text },
   { key: 'printerModel', pattern: /^TARGET_MACHINE\.NAME:(.+)$/, read: text },

@@ -105,7 +105,8 @@ const unreadable = (error: unknown) => `could not read this file (${describeErro
 
 /**
  * Parses an uploaded job file by its extension. Never throws: a file that cannot be parsed comes
- * back as its format's metadata with every value unknown and a warning, so the upload still succeeds.
+ * back as its format's metadata with every value unknown and a warning. Uploads go through
+ * readJobFile (job-file-check.ts), which also refuses content that is no job for its extension.
  */
 export function parseJobFile(fileName: string, bytes: Uint8Array): JobFileMetadata {
   const ext = fileExtension(fileName);

@@ -3,7 +3,7 @@ import { parsePes } from './pes.parser.js';
 import { encodePes, twoColourSquares, wideFrame } from './testing/embroidery.fixtures.js';
 
 describe('parsePes', () => {
-  it('builds a file with the PES header, the PEC header at its offset and the stitch block at 0x214', () => {
+  it('builds a file with the PES header, the PEC header at its offset and the stitch block at 0x200', () => {
     const file = encodePes(twoColourSquares);
     expect(file.toString('latin1', 0, 8)).toBe('#PES0001');
     expect(file.readUInt32LE(8)).toBe(22);
@@ -18,12 +18,38 @@ describe('parsePes', () => {
       stitches: 13,
       colorChanges: 1,
       colorBlocks: 2,
-      jumps: 2,
+      jumps: 3,
       trims: 1,
       stops: null,
       widthMm: 10,
       heightMm: 10,
       warnings: [],
+    });
+  });
+
+  it('reads the first record at 0x210, the jump from the hoop centre to the design, as Brother counts it', () => {
+    const file = encodePes(wideFrame);
+    // The origin words: long-form jumps by 750 and 400 units (0x9000 | 750, 0x9000 | 400, big-endian).
+    expect([...file.subarray(22 + 0x210, 22 + 0x214)]).toEqual([0x92, 0xee, 0x91, 0x90]);
+    file[22 + 0x210] = 0xb2; // flagged as a trim as well: it cuts no thread, none has been sewn yet
+    expect(parsePes(file)).toMatchObject({ stitches: 6, jumps: 2, trims: 0, warnings: [] });
+  });
+
+  it("reads a design saved without a PEC section (PE-Design's empty design) as no stitches", () => {
+    const file = encodePes(twoColourSquares);
+    file.writeUInt32LE(12, 8); // where the PES editor's own, empty object list sits
+    file.fill(0, 12, 22 + 0x220);
+    expect(parsePes(file)).toEqual({
+      format: 'pes',
+      stitches: 0,
+      colorChanges: 0,
+      colorBlocks: 0,
+      jumps: 0,
+      trims: 0,
+      stops: null,
+      widthMm: null,
+      heightMm: null,
+      warnings: ['no PEC section where the header points (byte 12): the design has no stitches to sew'],
     });
   });
 
@@ -33,7 +59,7 @@ describe('parsePes', () => {
       stitches: 6,
       colorChanges: 0,
       colorBlocks: 1,
-      jumps: 1,
+      jumps: 2,
       trims: 0,
       stops: null,
       widthMm: 150,

@@ -39,6 +39,10 @@ const BY_TEXT: Record<string, OctoPhase> = {
   'Sending file to SD': 'busy',
   'Starting to send file to SD': 'busy',
   'Transferring file to SD': 'busy',
+  // OctoPrint 2.0's printer connectors (printer/connection.py ConnectedPrinterState). A transfer
+  // counts as operational and ready there, so its flags alone would read as idle.
+  'Transferring file to printer': 'busy',
+  Detecting: 'initializing',
   'Opening serial connection': 'initializing',
   'Detecting serial connection': 'initializing',
   'Detecting serial port': 'initializing',
