@@ -74,7 +74,7 @@ describe('the fabrique-bridge command', () => {
     const run = fabriqueBridge(['--help']);
     expect(await run.exited).toBe(0);
     expect(run.output()).toBe('usage: fabrique-bridge --config <bridge.yaml> [--log-level debug|info|warn|error]\n');
-  }, 30_000);
+  });
 
   it('names the problem and exits 2 on a missing config file or a bad argument', async () => {
     const missing = fabriqueBridge(['--config', 'no-such-bridge.yaml']);
@@ -83,7 +83,7 @@ describe('the fabrique-bridge command', () => {
     const unknown = fabriqueBridge(['--verbose']);
     expect(await unknown.exited).toBe(2);
     expect(unknown.output()).toContain('fabrique-bridge: unknown argument --verbose');
-  }, 30_000);
+  });
 });
 
 /**
@@ -100,7 +100,7 @@ describe('a bridge run with the fabrique-bridge command', () => {
     t = await startTestApp();
     admin = await loginAdmin(t);
     folder = mkdtempSync(join(tmpdir(), 'fabrique-bridge-cli-'));
-  }, 30_000);
+  });
 
   afterAll(async () => {
     await t?.close();
@@ -133,7 +133,7 @@ describe('a bridge run with the fabrique-bridge command', () => {
     const online = await eventually(async () => {
       const body = await live();
       return body.bridge?.online === true && body.state !== 'offline' ? body : undefined;
-    }, 20_000);
+    });
     expect(online.bridge).toEqual({ id: 'cli-bridge', online: true });
     expect(run.output()).toContain('"bridge started"');
 
@@ -142,7 +142,7 @@ describe('a bridge run with the fabrique-bridge command', () => {
     const offline = await eventually(async () => {
       const body = await live();
       return body.state === 'offline' ? body : undefined;
-    }, 10_000);
+    });
     expect(offline.bridge).toEqual({ id: 'cli-bridge', online: false });
-  }, 60_000);
+  });
 });

@@ -32,7 +32,7 @@ describe('uploading job files', () => {
   beforeAll(async () => {
     t = await startTestApp();
     maker = await createAccount(t, await loginAdmin(t), { role: 'maker' });
-  }, 30_000);
+  });
 
   afterAll(async () => {
     await t?.close();
