@@ -4,6 +4,7 @@
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { browserSuitesSkipped } from './browser/support/chromium.mjs';
+import { fidelitySuitesSkipped } from './support/fidelity-data.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -21,6 +22,9 @@ const typescript = {
 
 const browserSuites = readdirSync(new URL('./browser', import.meta.url)).filter((f) => f.endsWith('.e2e.ts'));
 const skipped = browserSuitesSkipped();
+const noSamples = fidelitySuitesSkipped();
+// Suites named *.fidelity.* read shared/fidelity-data; without it they are left out, said once.
+const samples = noSamples ? { testPathIgnorePatterns: ['/node_modules/', '\\.fidelity\\.'] } : {};
 
 export default {
   rootDir: root,
@@ -29,12 +33,24 @@ export default {
   maxWorkers: '100%',
   // Waits end on events; this only turns a hang into a failure (test/support/patience.ts).
   testTimeout: 300_000,
-  reporters: ['default', ['<rootDir>/test/support/skipped-suites-reporter.mjs', { skipped }]],
+  reporters: [
+    'default',
+    ['<rootDir>/test/support/skipped-suites-reporter.mjs', { skipped: [skipped, noSamples].filter(Boolean) }],
+  ],
   projects: [
-    '<rootDir>/firmware-bridge',
-    { ...typescript, displayName: 'unit', roots: ['<rootDir>/src'], testMatch: ['**/*.spec.ts'] },
     {
       ...typescript,
+      ...samples,
+      displayName: 'firmware-bridge',
+      roots: ['<rootDir>/firmware-bridge/src'],
+      testMatch: ['**/*.spec.ts'],
+      moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+      transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: '<rootDir>/firmware-bridge/tsconfig.json' }] },
+    },
+    { ...typescript, ...samples, displayName: 'unit', roots: ['<rootDir>/src'], testMatch: ['**/*.spec.ts'] },
+    {
+      ...typescript,
+      ...samples,
       displayName: 'e2e',
       roots: ['<rootDir>/test'],
       testMatch: ['<rootDir>/test/*.e2e.ts'],

@@ -1,4 +1,4 @@
-// Ends the run with the line that says which suites did not run here, and how to run them.
+// Ends the run with a line for each group of suites that did not run here, and how to run them.
 import process from 'node:process';
 
 export default class SkippedSuitesReporter {
@@ -7,6 +7,6 @@ export default class SkippedSuitesReporter {
   }
 
   onRunComplete() {
-    if (this.skipped) process.stderr.write(`${this.skipped}\n`);
+    for (const line of this.skipped) process.stderr.write(`${line}\n`);
   }
 }
