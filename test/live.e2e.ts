@@ -57,6 +57,11 @@ describe('live occupancy over Socket.IO', () => {
     });
     await bridge.connect();
     await bridge.send(bridge.encoder.state('so-bambu-p1s', { state: 'idle', interventions: [] }));
+    // The broker has the state; the tests start once the service has taken it in too.
+    await eventually(async () => {
+      const live = await api(t, adminToken).get('/api/v1/machines/so-bambu-p1s/live');
+      return live.body.state === 'idle' ? true : undefined;
+    });
   });
 
   afterAll(async () => {
