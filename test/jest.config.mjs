@@ -2,7 +2,7 @@
 // A config file (not package.json) because the browser tier is left out, with one line saying so,
 // on a machine without Chromium — and required, never skipped, in CI.
 import { readdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, URL } from 'node:url';
 import { browserSuitesSkipped } from './browser/support/chromium.mjs';
 import { fidelitySuitesSkipped } from './support/fidelity-data.mjs';
 

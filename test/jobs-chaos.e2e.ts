@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { prusaSlicerGcode } from '../src/jobs/metadata/testing/gcode.fixtures.js';
 import { eventually } from './support/fake-bridge.js';

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { connectAsync } from 'mqtt';
 import { createServiceEncoder, decodeMessage, type CommandResult } from '@fabrique/firmware-bridge';
 import type { MachineLiveView } from '../src/machines/machine-live.view.js';

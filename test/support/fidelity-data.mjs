@@ -3,7 +3,7 @@
 // and the project's machines have them; a plain clone elsewhere does not.
 import { existsSync } from 'node:fs';
 import process from 'node:process';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, URL } from 'node:url';
 
 export const FIDELITY_DATA = fileURLToPath(new URL('../../../shared/fidelity-data', import.meta.url));
 
