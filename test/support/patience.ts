@@ -8,5 +8,3 @@
  */
 export const PATIENCE_MS = 60_000;
 
-/** A jest timeout for a test made of several such waits. */
-export const TEST_PATIENCE_MS = 5 * PATIENCE_MS;
