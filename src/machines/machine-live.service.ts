@@ -244,6 +244,13 @@ export class MachineLiveService implements OnApplicationBootstrap, OnModuleDestr
   }
 
   /** Sizes of the in-memory maps: they follow the registry, never the traffic. */
+  /** Bridges whose connection is up now (for /metrics). */
+  onlineBridges(): number {
+    let online = 0;
+    for (const up of this.bridges.values()) if (up) online += 1;
+    return online;
+  }
+
   sizes(): { machines: number; reported: number; bridges: number } {
     return { machines: this.registry.size, reported: this.reported.size, bridges: this.bridges.size };
   }
