@@ -53,7 +53,7 @@ describe('AppLogger', () => {
     const { logger, lines } = capture({ level: 'info', format: 'pretty' });
     logger.requests.run(logger.root.child({ reqId: 'r-1' }), () => logger.log('Sign-in refused', 'Auth'));
     expect(lines).toEqual([
-      expect.stringMatching(/^\d{4}-\d\d-\d\d [\d:.]+ INFO  \[Auth\] Sign-in refused  req=r-1\n$/),
+      expect.stringMatching(/^\d{4}-\d\d-\d\d [\d:.]+ INFO {2}\[Auth\] Sign-in refused {2}req=r-1\n$/),
     ]);
   });
 });
