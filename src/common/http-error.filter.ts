@@ -12,6 +12,7 @@ const STATUS_BY_KIND: Record<ErrorKind, number> = {
   unsupported_media: HttpStatus.UNSUPPORTED_MEDIA_TYPE,
   rule: HttpStatus.UNPROCESSABLE_ENTITY,
   rate_limited: HttpStatus.TOO_MANY_REQUESTS,
+  unavailable: HttpStatus.SERVICE_UNAVAILABLE,
 };
 
 /** Codes for the framework's own HTTP errors (unknown route, body too large, bad JSON, ...). */
