@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
@@ -61,6 +62,17 @@ describe('/metrics: Prometheus text behind a token, moving with traffic', () => 
     if (t.config.database.driver === 'postgres') {
       expect(metrics.value('fabrique_db_pool_connections', { state: 'total' })).toBeGreaterThan(0);
     }
+  });
+
+  it('has every metric the shipped Grafana dashboard draws', async () => {
+    const dashboard = readFileSync('config/grafana/fabrique-dashboard.json', 'utf8');
+    const drawn = new Set(
+      [...dashboard.matchAll(/\b((?:fabrique|nodejs|process)_[a-z0-9_]+)/g)].map(([name]) =>
+        name.replace(/_(bucket|count|sum)$/, ''),
+      ),
+    );
+    const families = (await scrape()).types;
+    expect([...drawn].filter((name) => !families.has(name))).toEqual([]);
   });
 
   it('counts HTTP requests by route pattern, not by path', async () => {

@@ -179,7 +179,7 @@ export class MachineLiveService implements OnApplicationBootstrap, OnModuleDestr
     return true;
   }
 
-  /** A zero-length retained publish: the machine was decommissioned from its bridge (MQTT.md). */
+  /** A zero-length retained publish: the machine was decommissioned from its bridge (firmware-bridge/CONTRACT.md). */
   clearRetained(machineId: string, channel: RetainedMachineChannel): void {
     const entry = this.reported.get(machineId);
     if (channel === 'state') {
