@@ -52,7 +52,7 @@ describe('logs: JSON lines, a short start, and a request id on every line of a r
     const summary = start.filter((line) => line.context === 'Fabrique').map((line) => line.msg);
     expect(summary).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(/^HTTP +127\.0\.0\.1:\d+/),
+        expect.stringMatching(/^HTTP +http:\/\/127\.0\.0\.1:\d+ /),
         expect.stringMatching(/^Database +(SQLite file .*fabrique\.sqlite|PostgreSQL postgres:\/\/)/),
         expect.stringMatching(/^MQTT +/),
         expect.stringMatching(/^Data +/),

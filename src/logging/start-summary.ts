@@ -41,7 +41,7 @@ export function startSummary(config: AppConfig, facts: RunningFacts): string[] {
         : 'off (set METRICS_TOKEN or METRICS_PORT)';
   return [
     `${config.network.name}: ${config.sites.length} site(s), ${machines} machine(s) from ${config.source}`,
-    `HTTP      ${config.server.host}:${facts.httpPort} (public URL ${config.server.publicUrl}; API docs /api/docs, health /health)`,
+    `HTTP      http://${config.server.host}:${facts.httpPort} (public URL ${config.server.publicUrl}; API docs /api/docs, health /health)`,
     `Database  ${databaseLine}`,
     `MQTT      ${mqttLine}, topic prefix ${mqtt.topicPrefix}`,
     `Data      ${dataDir} (job files and secrets: back it up with npm run backup -- DIR)`,
