@@ -26,7 +26,8 @@ export function requestLogging(logger: AppLogger) {
     response.once('finish', () => {
       const route = routeOf(request);
       const status = response.statusCode;
-      const level = status >= 500 ? 'error' : PROBES.has(route) && status < 400 ? 'debug' : 'info';
+      // A failure's own line (with its stack) is already at `error`; this one only closes the request.
+      const level = status >= 500 ? 'warn' : PROBES.has(route) && status < 400 ? 'debug' : 'info';
       if (!child.isLevelEnabled(level)) return;
       const ms = Math.round((performance.now() - started) * 10) / 10;
       child[level]({ method: request.method, route, status, ms }, `${request.method} ${route} ${status} ${ms} ms`);
