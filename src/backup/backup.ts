@@ -1,4 +1,4 @@
-import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { AppConfig } from '../config/app-config.js';
@@ -41,12 +41,15 @@ export async function backup(config: AppConfig, target: string): Promise<BackupM
     try {
       source.pragma('busy_timeout = 5000');
       await source.backup(join(target, SQLITE_COPY));
+      // Password hashes and personal data: owner-only, like the JWT secret.
+      await chmod(join(target, SQLITE_COPY), 0o600);
     } finally {
       source.close();
     }
     for (const suffix of ['', '-wal', '-shm', '-journal']) sqliteFiles.add(`${database.file}${suffix}`);
   } else {
     await dumpSchema(database.url, database.schema ?? 'public', join(target, PG_DUMP));
+    await chmod(join(target, PG_DUMP), 0o600);
   }
   // Half-received uploads are not jobs yet; the live database files were copied above.
   const files = await copyTree(
@@ -99,7 +102,10 @@ export async function restore(config: AppConfig, source: string): Promise<Backup
     }
   }
   await copyTree(join(source, FILES), config.dataDir);
-  if (database.driver === 'sqlite') await copyFile(join(source, SQLITE_COPY), join(config.dataDir, database.file));
+  if (database.driver === 'sqlite') {
+    await copyFile(join(source, SQLITE_COPY), join(config.dataDir, database.file));
+    await chmod(join(config.dataDir, database.file), 0o600);
+  }
   return manifest;
 }
 
