@@ -109,6 +109,8 @@ describe(`backup and restore while the service writes (${POSTGRES ? 'PostgreSQL'
     expect(made).toMatchObject({ code: 0, stderr: '' });
     expect(made.stdout).toMatch(/^Backup in .*: (sqlite|postgres) database and \d+ file\(s\)\.\n$/);
     expect([...bookings, ...jobs].some((write) => write.at > backupStarted && write.at < backupEnded)).toBe(true);
+    // Password hashes and personal data: readable by the service's user only.
+    expect(statSync(join(backupDir, POSTGRES ? 'database.pgdump' : 'database.sqlite')).mode & 0o777).toBe(0o600);
 
     const dataDir = join(folder, 'restored-data');
     let url = POSTGRES;
