@@ -12,6 +12,7 @@ import { HealthModule } from './health/health.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
 import { LiveModule } from './live/live.module.js';
 import { MachinesModule } from './machines/machines.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 import { PagesModule } from './pages/pages.module.js';
 import { ReservationsModule } from './reservations/reservations.module.js';
 import { TrainingsModule } from './trainings/trainings.module.js';
@@ -49,6 +50,7 @@ export class AppModule {
         DemoModule,
         PagesModule,
         StatsModule,
+        MetricsModule,
       ],
     };
   }

@@ -8,14 +8,23 @@ import { HttpErrorFilter } from './common/http-error.filter.js';
 import { RejectNulBytesPipe } from './common/reject-nul.pipe.js';
 import { createValidationPipe } from './common/validation.js';
 import type { AppConfig } from './config/app-config.js';
+import { AppLogger } from './logging/app-logger.js';
+import { createRootLogger } from './logging/log-output.js';
+import { requestLogging } from './logging/request-logging.js';
+import { MetricsService } from './metrics/metrics.service.js';
 
 /** Builds the whole service (HTTP, database, MQTT) without listening: main.ts and tests share it. */
 export async function createApp(config: AppConfig, options: AppOptions = {}): Promise<INestApplication> {
+  const logger = new AppLogger(createRootLogger(options.quiet ? { ...config.log, level: 'error' } : config.log));
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, options), {
-    logger: options.quiet ? ['error'] : ['log', 'warn', 'error'],
+    logger,
     abortOnError: false,
   });
   app.disable('x-powered-by');
+  // Behind a reverse proxy, the client's address is in X-Forwarded-For; it is believed only from
+  // the proxies `server.trustProxy` names, or anyone could pick the address each limit counts.
+  app.set('trust proxy', config.server.trustProxy);
+  app.use(requestLogging(logger), app.get(MetricsService).observeHttp);
   app.useGlobalFilters(new HttpErrorFilter());
   app.useGlobalPipes(new RejectNulBytesPipe(), createValidationPipe());
   app.enableShutdownHooks();

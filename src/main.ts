@@ -1,14 +1,19 @@
+import type { AddressInfo } from 'node:net';
 import { Logger } from '@nestjs/common';
 import { createApp } from './app.js';
+import { MqttService } from './bridge/mqtt.service.js';
 import { ConfigError, loadConfig } from './config/config.loader.js';
+import { startSummary } from './logging/start-summary.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const app = await createApp(config);
   await app.listen(config.server.port, config.server.host);
   const logger = new Logger('Fabrique');
-  logger.log(`${config.network.name}: ${config.sites.length} site(s) from ${config.source}`);
-  logger.log(`Listening on ${await app.getUrl()} — API docs at /api/docs, health at /health`);
+  for (const notice of config.notices) logger.warn(notice);
+  const address = app.getHttpServer().address() as AddressInfo;
+  const facts = { httpPort: address.port, embeddedMqttPort: app.get(MqttService).embeddedPort };
+  for (const line of startSummary(config, facts)) logger.log(line);
 }
 
 main().catch((error: unknown) => {

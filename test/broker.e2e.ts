@@ -6,7 +6,7 @@ import { api, loginAdmin } from './support/http.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
 /**
- * The embedded broker's own rules (MQTT.md "Security"). This suite always runs the embedded
+ * The embedded broker's own rules (firmware-bridge/CONTRACT.md "Security"). This suite always runs the embedded
  * broker, even when MQTT_URL points the other suites at Mosquitto, which enforces the same rules
  * through its own ACL file (config/mosquitto/).
  */

@@ -21,7 +21,7 @@ const meta = {
 } as never;
 
 /**
- * The outbox and reconciliation rules of MQTT.md, driven message by message with a fake bridge
+ * The outbox and reconciliation rules of firmware-bridge/CONTRACT.md, driven message by message with a fake bridge
  * and the test's clock: what happens when a machine does not answer, refuses, starts a job by
  * itself, or finishes one while the service was down.
  */

@@ -58,7 +58,7 @@ describe('the service as a child process, on a broker the test can crash', () =>
     expect(service.pid).toEqual(expect.any(Number));
     expect(service.pid).not.toBe(process.pid);
     expect(broker.clientIds().some((id) => id.startsWith('fabrique-service-'))).toBe(true);
-    expect(service.logs()).toContain(`Listening on ${service.url}`);
+    expect(service.logs()).toContain(`HTTP      ${service.url} `);
   });
 
   it('keeps an account created through the API across a SIGKILL and a restart', async () => {

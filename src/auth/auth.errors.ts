@@ -33,3 +33,8 @@ export class BridgeIdTakenError extends DomainError {
   readonly code = 'BRIDGE_ID_TAKEN';
   readonly kind = 'conflict';
 }
+
+export class BrokerAccountError extends DomainError {
+  readonly code = 'BROKER_UNAVAILABLE';
+  readonly kind = 'unavailable';
+}

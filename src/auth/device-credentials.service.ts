@@ -8,11 +8,20 @@ import { NotFoundError } from '../common/domain-error.js';
 import { WriteLock } from '../database/write-lock.js';
 import { MachinesService } from '../machines/machines.service.js';
 import { SitesService } from '../sites/sites.service.js';
-import { BridgeIdTakenError } from './auth.errors.js';
+import { BridgeIdTakenError, BrokerAccountError } from './auth.errors.js';
 import { DeviceCredential } from './device-credential.entity.js';
 import { randomSecret, secretMatches, sha256Hex } from './secrets.js';
 
 const KIOSK_TOKEN = /^kiosk_([0-9a-f-]{36})_([A-Za-z0-9_-]{43})$/;
+
+/**
+ * A broker that keeps its own accounts (Mosquitto's dynamic security): told of each bridge issued
+ * and revoked, so the broker lets in exactly the bridges with live credentials.
+ */
+export interface BridgeAccounts {
+  created(bridgeId: string, machineIds: readonly string[], password: string): Promise<void>;
+  removed(bridgeId: string): Promise<void>;
+}
 
 export interface IssuedCredential {
   credential: DeviceCredential;
@@ -24,6 +33,7 @@ export interface IssuedCredential {
 export class DeviceCredentialsService {
   /** Credentials just revoked: connections made with them are closed by their owners (the broker). */
   readonly revoked$ = new Subject<DeviceCredential>();
+  private accounts?: BridgeAccounts;
 
   constructor(
     @InjectRepository(DeviceCredential) private readonly credentials: Repository<DeviceCredential>,
@@ -32,6 +42,11 @@ export class DeviceCredentialsService {
     @Inject(WriteLock) private readonly writeLock: WriteLock,
     @Inject(Clock) private readonly clock: Clock,
   ) {}
+
+  /** Called once at start by the broker's provisioning, when there is one. */
+  useBridgeAccounts(accounts: BridgeAccounts): void {
+    this.accounts = accounts;
+  }
 
   async issueKiosk(siteId: string, label: string, issuedBy: string): Promise<IssuedCredential> {
     await this.sites.get(siteId);
@@ -72,6 +87,15 @@ export class DeviceCredentialsService {
         issuedBy,
       });
     });
+    try {
+      await this.accounts?.created(bridgeId, credential.machineIds, secret);
+    } catch (error) {
+      // Credentials the broker does not know would be handed out useless: take them back.
+      await this.writeLock.run((manager) => manager.getRepository(DeviceCredential).delete({ id: credential.id }));
+      throw new BrokerAccountError(
+        `The MQTT broker did not take bridge '${bridgeId}' (${(error as Error).message}); nothing was issued, try again.`,
+      );
+    }
     return { credential, secret };
   }
 
@@ -86,6 +110,8 @@ export class DeviceCredentialsService {
       credential.revokedAt = this.clock.now();
       await this.writeLock.run((manager) => manager.getRepository(DeviceCredential).save(credential));
       this.revoked$.next(credential);
+      // A broker out of reach now drops the account at its next reconciliation.
+      if (credential.kind === 'bridge' && credential.bridgeId) await this.accounts?.removed(credential.bridgeId);
     }
     return credential;
   }

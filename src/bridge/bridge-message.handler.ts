@@ -32,14 +32,14 @@ export interface HandlerDeps {
   >;
   directory: Pick<BridgeDirectory, 'knows' | 'covers'>;
   sessions: BridgeSessions;
-  /** Asks the bridge to republish everything about the machine (MQTT.md: a gap in `seq`). */
+  /** Asks the bridge to republish everything about the machine (firmware-bridge/CONTRACT.md: a gap in `seq`). */
   resync(bridgeId: string, machineId: string): void;
   /** Hands a command's answer to whoever sent the command. */
   commandResult(machineId: string, bridgeId: string, result: CommandResult): void;
 }
 
 /**
- * Applies one decoded message to live state under MQTT.md's rules: who may speak for which
+ * Applies one decoded message to live state under firmware-bridge/CONTRACT.md's rules: who may speak for which
  * machine, older sessions dropped, gaps in `seq` on state and events answered with `resync`.
  * Synchronous and side-effect free until every check has passed.
  */

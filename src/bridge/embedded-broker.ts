@@ -14,7 +14,7 @@ export class BrokerStartError extends Error {
 export const SERVICE_USERNAME = '$fabrique-service';
 
 /**
- * The zero-setup MQTT broker: Aedes in this process, enforcing MQTT.md's security rules in its
+ * The zero-setup MQTT broker: Aedes in this process, enforcing firmware-bridge/CONTRACT.md's security rules in its
  * hooks — each bridge publishes only under its own topics and reads only its machines' commands.
  * Production uses Mosquitto with the same rules (config/mosquitto/).
  */

@@ -1,5 +1,5 @@
 /**
- * MQTT.md's ordering rules for what bridges publish, as plain functions and one small stateful
+ * firmware-bridge/CONTRACT.md's ordering rules for what bridges publish, as plain functions and one small stateful
  * tracker. `session` grows at every bridge (re)connect and rides in its last will; `seq` counts
  * per topic within a session.
  */

@@ -10,7 +10,8 @@ export type ErrorKind =
   | 'conflict' // 409
   | 'unsupported_media' // 415
   | 'rule' // 422: well-formed, but a domain rule refuses it
-  | 'rate_limited'; // 429
+  | 'rate_limited' // 429
+  | 'unavailable'; // 503: a part the service depends on (the broker) cannot be reached now
 
 export abstract class DomainError extends Error {
   abstract readonly code: string;

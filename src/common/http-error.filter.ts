@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { DomainError, type ErrorKind } from './domain-error.js';
+import { requestIdOf, routeOf } from './request-route.js';
 
 const STATUS_BY_KIND: Record<ErrorKind, number> = {
   invalid: HttpStatus.BAD_REQUEST,
@@ -12,6 +12,7 @@ const STATUS_BY_KIND: Record<ErrorKind, number> = {
   unsupported_media: HttpStatus.UNSUPPORTED_MEDIA_TYPE,
   rule: HttpStatus.UNPROCESSABLE_ENTITY,
   rate_limited: HttpStatus.TOO_MANY_REQUESTS,
+  unavailable: HttpStatus.SERVICE_UNAVAILABLE,
 };
 
 /** Codes for the framework's own HTTP errors (unknown route, body too large, bad JSON, ...). */
@@ -31,7 +32,8 @@ export interface ErrorBody {
   message: string;
   field?: string;
   details?: Record<string, unknown>;
-  correlationId?: string;
+  /** The request's X-Request-Id: every log line of the request carries it. */
+  requestId?: string;
 }
 
 export function httpStatusOf(error: DomainError): number {
@@ -40,7 +42,7 @@ export function httpStatusOf(error: DomainError): number {
 
 /**
  * The one place where failures become HTTP answers: `{code, message, field?}` for anything the
- * client can act on, and a bare 500 with a correlation id (stack logged once, never sent) otherwise.
+ * client can act on, and a bare 500 with the request id (stack logged once, never sent) otherwise.
  */
 @Catch()
 export class HttpErrorFilter implements ExceptionFilter {
@@ -70,19 +72,17 @@ export class HttpErrorFilter implements ExceptionFilter {
       const status = error.getStatus();
       return [status, { code: CODE_BY_STATUS[status] ?? 'HTTP_ERROR', message: messageOf(error) }];
     }
-    const correlationId = randomUUID();
-    // The route pattern, never the path: a path may hold a secret (a calendar feed's token).
-    const route = (request.route as { path?: string } | undefined)?.path ?? '(no route)';
+    const requestId = requestIdOf(request);
     this.logger.error(
-      `${request.method} ${route} failed (correlation id ${correlationId})`,
+      `${request.method} ${routeOf(request)} failed`,
       error instanceof Error ? error.stack : String(error),
     );
     return [
       HttpStatus.INTERNAL_SERVER_ERROR,
       {
         code: 'INTERNAL_ERROR',
-        message: 'Something went wrong on our side. The staff can find it with the correlation id.',
-        correlationId,
+        message: 'Something went wrong on our side. The staff can find it in the log with the request id.',
+        requestId,
       },
     ];
   }

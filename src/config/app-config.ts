@@ -43,8 +43,19 @@ export interface TrainingConfig {
 export interface AppConfig {
   /** The file the values came from (for messages). */
   source: string;
+  /** What the start should tell the operator about the file (an older version read as the current one). */
+  notices: string[];
   network: { name: string };
-  server: { port: number; host: string; publicUrl: string };
+  server: {
+    port: number;
+    host: string;
+    publicUrl: string;
+    /** Express's `trust proxy`: which proxies may name the client address in X-Forwarded-For. */
+    trustProxy: boolean | number | string;
+  };
+  log: LogConfig;
+  /** `/metrics` answers only with `token`, or only on its own `port`; with neither it is off. */
+  metrics: { token?: string; port?: number; host: string };
   dataDir: string;
   database: ({ driver: 'sqlite'; file: string } | { driver: 'postgres'; url: string; schema?: string }) & {
     /** Further attempts, 3 s apart, when the database refuses the first connection at start. */
@@ -56,6 +67,8 @@ export interface AppConfig {
     url?: string;
     embedded: { host: string; port: number };
     keepaliveSeconds: number;
+    /** Create, change and delete bridges' broker accounts through Mosquitto's dynamic-security plugin. */
+    dynamicSecurity: boolean;
   };
   auth: {
     /** Absent means: generated once and kept in the data folder. */
@@ -75,6 +88,15 @@ export interface AppConfig {
   stats: { suppressBelow: number };
   /** A new installation shows simulated machines until real bridges are connected. */
   demo: { simulatedBridges: boolean; warp: number };
+}
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+export const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export interface LogConfig {
+  level: LogLevel;
+  /** `json`: one object per line for a log collector; `pretty`: one readable line for a person. */
+  format: 'json' | 'pretty';
 }
 
 /** The job queue's knobs; README "Jobs" explains each. */

@@ -126,6 +126,30 @@ describe('loadConfig', () => {
     expect(errorOf(withFile(mutate)).key).toBe(key);
   });
 
+  it('takes logging, metrics, trust proxy and dynamic security from the environment', () => {
+    const config = loadConfig({
+      env: {
+        LOG_LEVEL: 'debug',
+        LOG_FORMAT: 'json',
+        METRICS_TOKEN: 'a-token-of-sixteen-chars',
+        TRUST_PROXY: '1',
+        MQTT_URL: 'mqtt://svc:pw@broker:1883',
+        MQTT_DYNAMIC_SECURITY: 'true',
+      },
+    });
+    expect(config.log).toEqual({ level: 'debug', format: 'json' });
+    expect(config.metrics.token).toBe('a-token-of-sixteen-chars');
+    expect(config.server.trustProxy).toBe(1);
+    expect(config.mqtt.dynamicSecurity).toBe(true);
+    expect(loadConfig({ env: { TRUST_PROXY: 'loopback, 10.0.0.0/8' } }).server.trustProxy).toBe('loopback, 10.0.0.0/8');
+    expect(loadConfig({ env: {} }).server.trustProxy).toBe(false);
+  });
+
+  it('refuses a log level it does not know, and dynamic security without an external broker', () => {
+    expect(errorOf('config/default.yaml', { LOG_LEVEL: 'loud' }).key).toBe('log.level');
+    expect(errorOf('config/default.yaml', { MQTT_DYNAMIC_SECURITY: 'true' }).key).toBe('mqtt.dynamicSecurity');
+  });
+
   it('refuses a non-numeric PORT', () => {
     expect(errorOf('config/default.yaml', { PORT: 'eighty' }).key).toBe('PORT');
   });

@@ -6,6 +6,7 @@ import { resolvePolicy, validateBookingPolicy } from '../reservations/booking.po
 import { isValidTimeZone, validateSiteCalendar } from '../sites/opening-hours.rules.js';
 import { MACHINE_KINDS, type AppConfig } from './app-config.js';
 import { configSchema } from './config.schema.js';
+import { ConfigUpgradeError, upgradeConfig } from './config.versions.js';
 
 export const DEFAULT_CONFIG_FILE = 'config/default.yaml';
 
@@ -36,10 +37,11 @@ export function loadConfig(options: LoadConfigOptions = {}): AppConfig {
   const env = options.env ?? process.env;
   const file = env.FABRIQUE_CONFIG || DEFAULT_CONFIG_FILE;
   const raw = readYaml(file);
+  const notices = upgrade(raw, file);
   applyEnvironment(raw, env, file);
   options.overrides?.(raw);
   if (!validateSchema(raw)) throw schemaError(file, validateSchema.errors?.[0]);
-  const config = toAppConfig(raw, env, file);
+  const config = toAppConfig(raw, env, file, notices);
   checkConsistency(config, file);
   return deepFreeze(config);
 }
@@ -59,6 +61,15 @@ function readYaml(file: string): RawConfig {
   return parsed as RawConfig;
 }
 
+function upgrade(raw: RawConfig, file: string): string[] {
+  try {
+    return upgradeConfig(raw).map((notice) => `${file}: ${notice}`);
+  } catch (error) {
+    if (error instanceof ConfigUpgradeError) throw new ConfigError(file, error.key, error.reason);
+    throw error;
+  }
+}
+
 function applyEnvironment(raw: RawConfig, env: NodeJS.ProcessEnv, file: string): void {
   const section = (name: string): RawConfig => (raw[name] ??= {});
   const integer = (name: string, value: string): number => {
@@ -73,9 +84,30 @@ function applyEnvironment(raw: RawConfig, env: NodeJS.ProcessEnv, file: string):
   if (env.MQTT_URL) section('mqtt').url = env.MQTT_URL;
   if (env.MQTT_PORT) (section('mqtt').embedded ??= {}).port = integer('MQTT_PORT', env.MQTT_PORT);
   if (env.FABRIQUE_JWT_SECRET) section('auth').jwtSecret = env.FABRIQUE_JWT_SECRET;
+  if (env.TRUST_PROXY) section('server').trustProxy = trustProxyValue(env.TRUST_PROXY);
+  if (env.LOG_LEVEL) section('log').level = env.LOG_LEVEL;
+  if (env.LOG_FORMAT) section('log').format = env.LOG_FORMAT;
+  if (env.METRICS_TOKEN) section('metrics').token = env.METRICS_TOKEN;
+  if (env.METRICS_PORT) section('metrics').port = integer('METRICS_PORT', env.METRICS_PORT);
+  if (env.MQTT_DYNAMIC_SECURITY) {
+    if (!/^(true|false)$/.test(env.MQTT_DYNAMIC_SECURITY)) {
+      throw new ConfigError(
+        file,
+        'MQTT_DYNAMIC_SECURITY',
+        `environment value '${env.MQTT_DYNAMIC_SECURITY}' is not true or false`,
+      );
+    }
+    section('mqtt').dynamicSecurity = env.MQTT_DYNAMIC_SECURITY === 'true';
+  }
 }
 
-function toAppConfig(raw: RawConfig, env: NodeJS.ProcessEnv, file: string): AppConfig {
+/** TRUST_PROXY in Express's forms: true / false, a number of hops, or addresses and subnets. */
+function trustProxyValue(value: string): boolean | number | string {
+  if (value === 'true' || value === 'false') return value === 'true';
+  return /^\d+$/.test(value) ? Number(value) : value;
+}
+
+function toAppConfig(raw: RawConfig, env: NodeJS.ProcessEnv, file: string, notices: string[]): AppConfig {
   const connectRetries = raw.database?.connectRetries ?? 9;
   const database: AppConfig['database'] = raw.database?.url
     ? { driver: 'postgres', url: raw.database.url, schema: raw.database.schema, connectRetries }
@@ -84,12 +116,16 @@ function toAppConfig(raw: RawConfig, env: NodeJS.ProcessEnv, file: string): AppC
   const throttle = raw.auth.throttle ?? {};
   return {
     source: file,
+    notices,
     network: { name: raw.network.name },
     server: {
       port,
       host: raw.server.host ?? '0.0.0.0',
       publicUrl: raw.server.publicUrl ?? `http://localhost:${port}`,
+      trustProxy: raw.server.trustProxy ?? false,
     },
+    log: { level: raw.log?.level ?? 'info', format: raw.log?.format ?? 'pretty' },
+    metrics: { token: raw.metrics?.token, port: raw.metrics?.port, host: raw.metrics?.host ?? '127.0.0.1' },
     dataDir: raw.data.dir,
     database,
     mqtt: {
@@ -97,6 +133,7 @@ function toAppConfig(raw: RawConfig, env: NodeJS.ProcessEnv, file: string): AppC
       url: raw.mqtt.url,
       embedded: { host: raw.mqtt.embedded.host ?? '0.0.0.0', port: raw.mqtt.embedded.port },
       keepaliveSeconds: raw.mqtt.keepaliveSeconds ?? 30,
+      dynamicSecurity: raw.mqtt.dynamicSecurity ?? false,
     },
     auth: {
       jwtSecret: raw.auth.jwtSecret,
@@ -159,6 +196,9 @@ function bootstrapAdmin(env: NodeJS.ProcessEnv, file: string): AppConfig['auth']
 
 /** Rules a JSON Schema cannot say: references between sections, real time zones, unique ids. */
 function checkConsistency(config: AppConfig, file: string): void {
+  if (config.mqtt.dynamicSecurity && !config.mqtt.url) {
+    throw new ConfigError(file, 'mqtt.dynamicSecurity', 'needs an external Mosquitto broker (set MQTT_URL)');
+  }
   const trainingIds = new Set(config.trainings.map((t) => t.id));
   for (const [kind, rule] of Object.entries(config.machineKinds)) {
     if (rule?.training && !trainingIds.has(rule.training)) {

@@ -1,4 +1,4 @@
-import { MACHINE_KINDS } from './app-config.js';
+import { LOG_LEVELS, MACHINE_KINDS } from './app-config.js';
 
 const id = { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{0,63}$' };
 const hhmm = { type: 'string', pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$' };
@@ -42,6 +42,7 @@ export const configSchema = {
   additionalProperties: false,
   required: ['network', 'server', 'data', 'database', 'mqtt', 'auth', 'booking', 'sites'],
   properties: {
+    version: { type: 'integer', minimum: 1 },
     network: {
       type: 'object',
       additionalProperties: false,
@@ -56,6 +57,22 @@ export const configSchema = {
         port: { type: 'integer', minimum: 0, maximum: 65535 },
         host: { type: 'string', minLength: 1 },
         publicUrl: { type: 'string', pattern: '^https?://' },
+        // Express's forms: true/false, a number of hops, or addresses / subnets / `loopback`.
+        trustProxy: { type: ['boolean', 'integer', 'string'], minimum: 0, minLength: 1 },
+      },
+    },
+    log: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { level: { enum: LOG_LEVELS }, format: { enum: ['json', 'pretty'] } },
+    },
+    metrics: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        token: { type: 'string', minLength: 16 },
+        port: { type: 'integer', minimum: 1, maximum: 65535 },
+        host: { type: 'string', minLength: 1 },
       },
     },
     data: {
@@ -82,6 +99,7 @@ export const configSchema = {
         topicPrefix: { type: 'string', pattern: '^[a-zA-Z0-9_-]+(/[a-zA-Z0-9_-]+)*$' },
         url: { type: 'string', pattern: '^(mqtts?|wss?|tcp)://' },
         keepaliveSeconds: { type: 'integer', minimum: 1, maximum: 3600 },
+        dynamicSecurity: { type: 'boolean' },
         embedded: {
           type: 'object',
           additionalProperties: false,

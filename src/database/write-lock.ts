@@ -12,6 +12,8 @@ import { DataSource, type EntityManager } from 'typeorm';
 @Injectable()
 export class WriteLock {
   private tail: Promise<unknown> = Promise.resolve();
+  /** Writes waiting for their turn or running now (for /metrics: a queue that grows is trouble). */
+  inFlight = 0;
 
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
 
@@ -20,6 +22,15 @@ export class WriteLock {
   }
 
   async run<T>(work: (manager: EntityManager) => Promise<T>, lockKeys: string[] = []): Promise<T> {
+    this.inFlight += 1;
+    try {
+      return await this.serialize(work, lockKeys);
+    } finally {
+      this.inFlight -= 1;
+    }
+  }
+
+  private serialize<T>(work: (manager: EntityManager) => Promise<T>, lockKeys: string[]): Promise<T> {
     if (this.driver === 'postgres') {
       return this.dataSource.transaction(async (manager) => {
         for (const key of [...new Set(lockKeys)].sort()) {

@@ -1,5 +1,5 @@
 /**
- * The outbox rules of MQTT.md: a command is re-sent with the same `commandId` until an answer
+ * The outbox rules of firmware-bridge/CONTRACT.md: a command is re-sent with the same `commandId` until an answer
  * arrives or it expires; the bridge refuses it after `expiresAt`, so once that instant has passed
  * and the machine has spoken since without the job, the command is dead and the job may be tried
  * again, elsewhere if need be. A job is never left pending: it fails with `dispatch_timeout`.

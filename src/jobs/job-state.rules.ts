@@ -171,7 +171,7 @@ export type StartAnswer =
   | { kind: 'retry'; reason: string; avoidMachine?: boolean }
   | { kind: 'fail'; reason: string };
 
-/** What a `start_job` result means for the job (MQTT.md: results and error codes). */
+/** What a `start_job` result means for the job (firmware-bridge/CONTRACT.md: results and error codes). */
 export function startAnswer(result: CommandResult): StartAnswer {
   if (result.status !== 'error') return { kind: 'accepted', reason: 'the machine accepted the job' };
   const error = result.error;

@@ -15,7 +15,7 @@ export interface StateInputs {
 
 /**
  * The state everyone sees. `maintenance` is the service's word and outranks anything a bridge
- * says (MQTT.md): staff took the machine out of service, whatever its firmware thinks. A bridge
+ * says (firmware-bridge/CONTRACT.md): staff took the machine out of service, whatever its firmware thinks. A bridge
  * that lost its connection (its last will) or a machine the bridge cannot reach is `offline`, even
  * if the last snapshot said `idle`: a stale `idle` would let the scheduler send it a job.
  */

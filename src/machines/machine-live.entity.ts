@@ -38,7 +38,7 @@ export class MachineLiveRow {
   receivedAt!: number;
 }
 
-/** Edge events from bridges, once each: `msgId` is the dedupe key (MQTT.md "Envelope"). */
+/** Edge events from bridges, once each: `msgId` is the dedupe key (firmware-bridge/CONTRACT.md "Envelope"). */
 @Entity('machine_events')
 @Index(['machineId', 'receivedAt'])
 export class MachineEventRow {

@@ -179,7 +179,7 @@ export class MachineLiveService implements OnApplicationBootstrap, OnModuleDestr
     return true;
   }
 
-  /** A zero-length retained publish: the machine was decommissioned from its bridge (MQTT.md). */
+  /** A zero-length retained publish: the machine was decommissioned from its bridge (firmware-bridge/CONTRACT.md). */
   clearRetained(machineId: string, channel: RetainedMachineChannel): void {
     const entry = this.reported.get(machineId);
     if (channel === 'state') {
@@ -244,6 +244,13 @@ export class MachineLiveService implements OnApplicationBootstrap, OnModuleDestr
   }
 
   /** Sizes of the in-memory maps: they follow the registry, never the traffic. */
+  /** Bridges whose connection is up now (for /metrics). */
+  onlineBridges(): number {
+    let online = 0;
+    for (const up of this.bridges.values()) if (up) online += 1;
+    return online;
+  }
+
   sizes(): { machines: number; reported: number; bridges: number } {
     return { machines: this.registry.size, reported: this.reported.size, bridges: this.bridges.size };
   }

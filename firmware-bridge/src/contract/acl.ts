@@ -1,4 +1,4 @@
-// Broker authorization (MQTT.md "Security") as pure functions: the embedded broker calls them
+// Broker authorization (CONTRACT.md "Security") as pure functions: the embedded broker calls them
 // from its authorizePublish / authorizeSubscribe hooks, and `renderMosquittoAcl` writes the same
 // rules for a Mosquitto deployment. Deny by default; every input may be hostile.
 import { ContractError } from './errors.js';

@@ -1,6 +1,6 @@
 // Keeps types.ts and schemas.ts from drifting: a fully populated sample, typed with the
 // TypeScript type, must validate against the schema of its kind (a field the schema forgot is
-// rejected by `additionalProperties: false`), and the schemas must be what MQTT.md says.
+// rejected by `additionalProperties: false`), and the schemas must be what CONTRACT.md says.
 import { describe, expect, it } from '@jest/globals';
 import { Ajv } from 'ajv';
 import type { CommandEnvelope, CommandResultEnvelope } from './command-types.js';

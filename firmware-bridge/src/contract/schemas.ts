@@ -1,5 +1,5 @@
 // JSON Schemas (draft-07) of every payload of the contract, one envelope schema per message
-// kind. Closed objects (`additionalProperties: false`) wherever MQTT.md fixes the fields; the
+// kind. Closed objects (`additionalProperties: false`) wherever CONTRACT.md fixes the fields; the
 // open exceptions are `capabilities` (keys checked by pattern) and `temps` (keys = heater names).
 import { commandResultDataSchema, commandSchemas } from './command-schemas.js';
 import { eventSchemas } from './event-schemas.js';

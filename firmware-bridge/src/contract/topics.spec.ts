@@ -25,7 +25,7 @@ import {
 const P = DEFAULT_PREFIX;
 
 describe('topic builders', () => {
-  it('build every topic of MQTT.md under the default prefix', () => {
+  it('build every topic of CONTRACT.md under the default prefix', () => {
     expect(serviceStatus()).toBe('fabrique/v1/service/status');
     expect(bridgeStatus(P, 'bridge-a')).toBe('fabrique/v1/bridges/bridge-a/status');
     expect(MACHINE_CHANNELS.map((c) => machineTopic(P, 'mk4_2', c))).toEqual([

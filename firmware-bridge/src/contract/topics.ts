@@ -151,7 +151,7 @@ export interface Delivery {
   retain: boolean;
 }
 
-/** QoS and retain flag per topic, as in MQTT.md's topic table. */
+/** QoS and retain flag per topic, as in CONTRACT.md's topic table. */
 export function deliveryFor(topic: ParsedTopic): Delivery {
   if (topic.kind !== 'machine') return { qos: 1, retain: true };
   if (topic.channel === 'telemetry') return { qos: 0, retain: false };

@@ -22,7 +22,7 @@ import type {
 export type IsoDateTime = string;
 
 /**
- * `{v, type, msgId, ts, bridgeId, machineId?, session, seq, data}` as in MQTT.md.
+ * `{v, type, msgId, ts, bridgeId, machineId?, session, seq, data}` as in CONTRACT.md.
  * - `msgId`: UUIDv7 or ULID, the dedupe key.
  * - `session`: the sender's connection counter, incremented at every (re)connect; rides in the
  *   last will, so a will carries the session it ends.

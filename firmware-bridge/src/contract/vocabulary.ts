@@ -1,4 +1,4 @@
-// The closed word lists of the MQTT contract v1 (docs: /work/shared/design/MQTT.md).
+// The closed word lists of the MQTT contract v1 (docs: ../../CONTRACT.md).
 // Each list is the single source for both the TypeScript union and the JSON Schema `enum`,
 // so the two cannot drift. Adding a word is a contract change: bridges and the service must
 // both be upgraded before anyone sends it.
@@ -62,7 +62,7 @@ export const SEVERITIES = ['info', 'warning', 'error', 'fatal'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
 /**
- * What staff can do about an intervention. MQTT.md names `actions[]` without a list; these map
+ * What staff can do about an intervention (CONTRACT.md, `actions[]`). They map
  * one-to-one onto commands, except `attend_at_machine` (only a person at the machine can act,
  * e.g. re-threading a needle), so the UI never offers a button the bridge cannot honour.
  */

@@ -2,7 +2,7 @@
 // connect and whenever the service comes back online, forwards what adapters report (state on
 // change plus a heartbeat, rate-limited telemetry, every event), buffers events while the broker
 // is away, and answers commands exactly once in effect. Zigbee2MQTT and Sparkplug B are the
-// models (MQTT.md); the connection itself lives in BrokerLink.
+// models (CONTRACT.md); the connection itself lives in BrokerLink.
 import type { IClientOptions, IPublishPacket } from 'mqtt';
 import { decodeMessage, type BridgeMachineState, type Command, type CommandEnvelope } from '../contract/index.js';
 import type { AdapterUpdate, MachineAdapter } from './adapter.js';

@@ -1,4 +1,4 @@
-// The checks every command passes before an adapter sees it, in MQTT.md's order: a duplicate is
+// The checks every command passes before an adapter sees it, in CONTRACT.md's order: a duplicate is
 // answered from the store (never re-run), then expiry, an already-started jobId, the expected
 // state and the machine's capabilities. Bridge-level commands (resync, set_telemetry_rate) are
 // answered here; everything else goes to the adapter. Every answer is stored before it is sent.

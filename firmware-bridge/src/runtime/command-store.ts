@@ -1,6 +1,6 @@
 // commandId → result, persisted, so a command the service re-sends from its outbox (after a
 // crash on either side, or a lost PUBACK) is answered with the stored result instead of being
-// run twice — MQTT.md "Delivery". JSON lines: appends are cheap and a torn last line (crash
+// run twice — CONTRACT.md "Delivery". JSON lines: appends are cheap and a torn last line (crash
 // mid-write) loses only that line. No node:sqlite on Node 20, and no native module for this.
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';

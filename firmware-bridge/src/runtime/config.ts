@@ -35,7 +35,7 @@ export interface BridgeConfig {
   heartbeatSeconds: number;
   /** Events kept while the broker is unreachable; the oldest are dropped beyond this. */
   eventBufferSize: number;
-  /** How long command results are kept for duplicate detection (MQTT.md: at least 24 h). */
+  /** How long command results are kept for duplicate detection (CONTRACT.md: at least 24 h). */
   commandRetentionHours: number;
   machines: MachineConfig[];
   /** Directory of the config file: relative paths in adapter options start here. */

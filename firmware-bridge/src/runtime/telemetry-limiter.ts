@@ -1,5 +1,5 @@
 // Telemetry is QoS 0 and never retained: a sample is worth sending only if nobody has had one
-// for a while. MQTT.md: 2–5 s while a job runs, 30 s idle; `set_telemetry_rate` overrides that
+// for a while. CONTRACT.md: 2–5 s while a job runs, 30 s idle; `set_telemetry_rate` overrides that
 // for a while (a staff member watching a first layer), and a reconnect returns to the defaults.
 import type { BridgeMachineState, SetTelemetryRateParams } from '../contract/index.js';
 

@@ -1,4 +1,4 @@
-// The embroidery simulator's options, with MQTT.md's "Simulator defaults" (sources in README.md).
+// The embroidery simulator's options, with CONTRACT.md's "Simulator defaults" (sources in README.md).
 import { hashSeed } from '../simulator-kit/random.js';
 import { OptionReader } from '../simulator-kit/options.js';
 import { loadScenario, type Scenario } from '../simulator-kit/scenario.js';
@@ -35,7 +35,7 @@ export interface EmbroideryOptions {
   positioningS: number;
   /** Tracing the design outline before sewing; 0 to skip. */
   traceS: number;
-  /** Bobbin capacity in stitches (MQTT.md: ≈ 50–90k) and what is left on the loaded one. */
+  /** Bobbin capacity in stitches (CONTRACT.md: ≈ 50–90k) and what is left on the loaded one. */
   bobbin: { capacity: number; remaining: number };
   faults: { threadBreaksPer10k: number; rehoopRate: number; userCancelRate: number; transferFailureRate: number };
   /** How long the simulated person at the machine takes; null = wait for a command. */

@@ -29,7 +29,7 @@ import { ThreadStock } from './thread-stock.js';
 
 const round1 = (x: number) => Math.round(x * 10) / 10;
 
-/** Thread breaks as a Poisson process over stitches (MQTT.md: 0.5–3 per 10k stitches). */
+/** Thread breaks as a Poisson process over stitches (CONTRACT.md: 0.5–3 per 10k stitches). */
 function threadBreaks(rng: Random, per10k: number, total: number): [EmbroideryFaultKind, number][] {
   const out: [EmbroideryFaultKind, number][] = [];
   const gap = () => rng.exponential(10_000 / per10k);

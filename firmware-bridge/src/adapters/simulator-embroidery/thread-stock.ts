@@ -1,5 +1,5 @@
 // The thread an embroidery machine carries: a cone per needle and one bobbin. A 5,000-yard cone
-// lasts about a million stitches, a bobbin 50–90k (MQTT.md), and every lockstitch uses both.
+// lasts about a million stitches, a bobbin 50–90k (CONTRACT.md), and every lockstitch uses both.
 import type { MaterialSlot } from '../../contract/index.js';
 import { hashSeed } from '../simulator-kit/random.js';
 import { PALETTE, type ThreadColor } from './design.js';

@@ -1,4 +1,4 @@
-// The FDM simulator's options, with the defaults MQTT.md's "Simulator defaults" table gives
+// The FDM simulator's options, with the defaults CONTRACT.md's "Simulator defaults" table gives
 // (sources in README.md). Everything is overridable per machine in the bridge config.
 import { COLOR_PATTERN } from '../../contract/index.js';
 import { AdapterOptionsError } from '../../runtime/adapter.js';
@@ -23,7 +23,7 @@ export interface FdmOptions {
   vendor: string;
   model: string;
   timings: SimTimings;
-  /** Heating + levelling + purge, drawn uniformly per job (MQTT.md: 5.7–7.9 min). */
+  /** Heating + levelling + purge, drawn uniformly per job (CONTRACT.md: 5.7–7.9 min). */
   preparingS: { min: number; max: number };
   /** Actual print time ÷ slicer estimate for this machine (PrusaSlicer tuned: up to 4 % short). */
   estimateRatio: number;

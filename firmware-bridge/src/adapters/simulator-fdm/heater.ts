@@ -2,7 +2,7 @@ import type { Clock } from '../../runtime/scheduler.js';
 
 export interface HeaterSpec {
   targetC: number;
-  /** First-order time constant (MQTT.md: ≈ 20–40 s nozzle, 120–240 s bed). */
+  /** First-order time constant (CONTRACT.md: ≈ 20–40 s nozzle, 120–240 s bed). */
   tauS: number;
   /** Where the heater would settle at full power; the controller holds it at the target instead. */
   maxC: number;
@@ -14,7 +14,7 @@ const round1 = (x: number) => Math.round(x * 10) / 10;
  * A heater as a first-order system driven at full power toward `maxC` until it reaches the
  * target, then held there (what a PID does, minus the overshoot). Driving toward the target
  * itself would never arrive (a pure exponential), and reaching 98 % of a 180 s bed curve takes
- * 12 min — longer than the whole 5.7–7.9 min preparation MQTT.md measured. Cooling uses the same
+ * 12 min — longer than the whole 5.7–7.9 min preparation CONTRACT.md measured. Cooling uses the same
  * curve toward ambient, three times slower (no power, only convection).
  */
 export class Heater {
