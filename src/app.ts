@@ -5,6 +5,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule, type AppOptions } from './app.module.js';
 import { HttpErrorFilter } from './common/http-error.filter.js';
+import { jsonBodyOptions } from './common/json-body.js';
 import { RejectNulBytesPipe } from './common/reject-nul.pipe.js';
 import { createValidationPipe } from './common/validation.js';
 import type { AppConfig } from './config/app-config.js';
@@ -16,6 +17,8 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     abortOnError: false,
   });
   app.disable('x-powered-by');
+  // Registered before Nest's default parser, which then stands aside: every JSON body is bounded here.
+  app.useBodyParser('json', jsonBodyOptions);
   app.useGlobalFilters(new HttpErrorFilter());
   app.useGlobalPipes(new RejectNulBytesPipe(), createValidationPipe());
   app.enableShutdownHooks();
