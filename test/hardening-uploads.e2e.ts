@@ -46,13 +46,16 @@ describe('uploads that are refused leave nothing on disk', () => {
     ['a maker uploading for someone else', { siteId: 'saint-ouen', makerId: 'other' }, 422, 'NOT_ALLOWED'],
     ['a field the form does not have', { siteId: 'saint-ouen', colour: 'red' }, 400, 'VALIDATION_FAILED'],
     ['a site id that is no id', { siteId: '../../etc' }, 400, 'VALIDATION_FAILED'],
-  ])('%s: refused, and the file is gone', async (_case, fields, status, code) => {
-    const before = filesUnder(store);
-    const resolved = fields.makerId === 'other' ? { ...fields, makerId: otherMaker.id } : fields;
-    const response = await upload(maker.token, resolved);
-    expect([response.status, response.body.code]).toEqual([status, code]);
-    expect(filesUnder(store)).toEqual(before);
-  });
+  ] as Array<[string, Record<string, string>, number, string]>)(
+    '%s: refused, and the file is gone',
+    async (_case, fields, status, code) => {
+      const before = filesUnder(store);
+      const resolved = fields.makerId === 'other' ? { ...fields, makerId: otherMaker.id } : fields;
+      const response = await upload(maker.token, resolved);
+      expect([response.status, response.body.code]).toEqual([status, code]);
+      expect(filesUnder(store)).toEqual(before);
+    },
+  );
 
   it('a file no machine takes: refused, and the file is gone', async () => {
     const before = filesUnder(store);

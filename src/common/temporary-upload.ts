@@ -20,7 +20,7 @@ import { catchError, concatMap, type Observable } from 'rxjs';
 @Injectable()
 export class DiscardTemporaryUpload implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const path = context.switchToHttp().getRequest<Request>().file?.path;
+    const path = context.switchToHttp().getRequest<Request & { file?: { path: string } }>().file?.path;
     if (!path) return next.handle();
     const discard = () => rm(path, { force: true });
     return next.handle().pipe(
