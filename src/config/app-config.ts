@@ -44,14 +44,21 @@ export interface AppConfig {
   /** The file the values came from (for messages). */
   source: string;
   network: { name: string };
-  server: { port: number; host: string; publicUrl: string };
+  server: {
+    port: number;
+    host: string;
+    publicUrl: string;
+    /** Browser origins besides the service's own that may open the live socket. */
+    allowedOrigins: string[];
+  };
   dataDir: string;
   database: { driver: 'sqlite'; file: string } | { driver: 'postgres'; url: string; schema?: string };
   mqtt: {
     topicPrefix: string;
     /** Set when MQTT_URL is given: the service is only a client of that broker. */
     url?: string;
-    embedded: { host: string; port: number };
+    /** Bridges must keep their connection alive at most this far apart (keepalive 0 is refused). */
+    embedded: { host: string; port: number; maxKeepaliveSeconds: number };
     keepaliveSeconds: number;
   };
   auth: {
@@ -68,11 +75,16 @@ export interface AppConfig {
   booking: { default: BookingPolicyConfig; kinds: Record<string, BookingPolicyOverride> };
   sites: SiteConfig[];
   jobs: JobsConfig;
-  /** Statistics hide any figure that comes from fewer than `suppressBelow` makers (default 5). */
-  stats: { suppressBelow: number };
+  /**
+   * Statistics hide any figure that comes from fewer than `suppressBelow` makers (default 5), and
+   * answer for whole periods of the `grid` (local calendar months or Monday-to-Sunday weeks).
+   */
+  stats: { suppressBelow: number; grid: StatsGrid };
   /** A new installation shows simulated machines until real bridges are connected. */
   demo: { simulatedBridges: boolean; warp: number };
 }
+
+export type StatsGrid = 'month' | 'week';
 
 /** The job queue's knobs; README "Jobs" explains each. */
 export interface JobsConfig {
