@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { api, createAccount, login, loginAdmin } from './support/http.js';
-import { ADMIN, startTestApp, type TestApp } from './support/test-app.js';
+import { startTestApp, type TestApp } from './support/test-app.js';
 
 describe('foundation: accounts, roles, sites and machines over HTTP', () => {
   let t: TestApp;
@@ -58,7 +58,9 @@ describe('foundation: accounts, roles, sites and machines over HTTP', () => {
   });
 
   it('refreshes a session once: a refresh token cannot be replayed', async () => {
-    const first = await api(t).post('/api/v1/auth/login', { login: ADMIN.email, password: ADMIN.password });
+    // Not the admin's: a replay ends every session of the account, the suite's admin token included.
+    const maker = await createAccount(t, adminToken, { role: 'maker' });
+    const first = await api(t).post('/api/v1/auth/login', { login: maker.login, password: maker.password });
     const second = await api(t).post('/api/v1/auth/refresh', { refreshToken: first.body.refreshToken });
     expect(second.status).toBe(200);
     expect(second.body.accessToken).toEqual(expect.any(String));

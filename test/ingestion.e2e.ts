@@ -127,7 +127,7 @@ describe('ingestion: bridges over MQTT become live state, events and alerts', ()
       ),
     );
 
-  it('shows what a bridge publishes to people, and to the site’s kiosk without the job’s name', async () => {
+  it('shows what a bridge publishes to people, the job’s name to the site’s staff only', async () => {
     const a = bridges['bridge-a'];
     await publish(a, a.encoder.availability(PRUSA_1, { state: 'online' }), a.encoder.state(PRUSA_1, running));
 
@@ -138,11 +138,14 @@ describe('ingestion: bridges over MQTT become live state, events and alerts', ()
       state: 'running',
       link: 'online',
       bridge: { id: 'bridge-a', online: true },
-      snapshot: { job: { name: 'porte-cles-amina.3mf', progressPct: 12 } },
+      snapshot: { job: { progressPct: 12 } },
     });
-    const asKiosk = await live(PRUSA_1, kiosk);
-    expect(asKiosk.state).toBe('running');
-    expect(asKiosk.snapshot.job).not.toHaveProperty('name');
+    expect((await live(PRUSA_1)).snapshot.job.name).toBe('porte-cles-amina.3mf');
+    for (const someoneElse of [maker, kiosk, staffDakar]) {
+      const view = await live(PRUSA_1, someoneElse);
+      expect(view.state).toBe('running');
+      expect(view.snapshot.job).not.toHaveProperty('name');
+    }
     expect((await api(t, kiosk).get('/api/v1/machines/dk-ender-3/live')).status).toBe(404);
     expect((await api(t, maker).get('/api/v1/machines/nope/live')).status).toBe(404);
 

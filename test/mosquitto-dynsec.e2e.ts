@@ -73,6 +73,36 @@ run('Mosquitto with dynamic security: bridge accounts follow the app', () => {
     expect(broker.log).not.toMatch(/warning/i);
   });
 
+  // Client-id takeover (issue 15): `use_username_as_clientid` in the shipped file binds each
+  // client id to the user name that authenticated, so no bridge can push another off the broker.
+  it('keeps a bridge connected when another bridge connects with its client id', async () => {
+    const victimCredentials = await issue('victim-bridge', [MINE]);
+    const attackerCredentials = await issue('attacker-bridge', [OTHERS]);
+    const victim = await connectAsync(broker.url, {
+      username: 'victim-bridge',
+      password: victimCredentials.mqttPassword,
+      clientId: 'fabrique-bridge-victim-bridge',
+      reconnectPeriod: 0,
+    });
+    // The bridge runtime's own default client id, and the bridge id.
+    for (const clientId of ['fabrique-bridge-victim-bridge', 'victim-bridge']) {
+      const closed = new Promise<false>((resolve) => victim.once('close', () => resolve(false)));
+      const attacker = await connectAsync(broker.url, {
+        username: 'attacker-bridge',
+        password: attackerCredentials.mqttPassword,
+        clientId,
+        reconnectPeriod: 0,
+      });
+      // Still the victim's connection: a round trip succeeds before any close.
+      const roundTrip = victim
+        .publishAsync(`${t.config.mqtt.topicPrefix}/machines/${MINE}/telemetry`, '{}', { qos: 1 })
+        .then(() => true as const);
+      expect([clientId, await Promise.race([closed, roundTrip])]).toEqual([clientId, true]);
+      await attacker.endAsync(true);
+    }
+    await victim.endAsync(true);
+  });
+
   it('lets a bridge issued through the API connect, and reach only its own topics', async () => {
     const issued = await issue('dynsec-bridge', [MINE]);
     const bridge = bridgeFor('dynsec-bridge', issued.mqttPassword);

@@ -129,7 +129,7 @@ type Row = { label: string; cells: Record<string, { value: number | null; suppre
 beforeAll(async () => {
   t = await startTestApp({
     configure: (raw) => {
-      raw.stats = { suppressBelow: 2 };
+      raw.stats = { suppressBelow: 2, grid: 'week' };
       raw.sites[0].openingHours.sun = [['01:00', '05:00']];
     },
   });
@@ -247,11 +247,12 @@ describe('statistics API over a generated history', () => {
       running_hours: 'suppressed',
       running_ratio: 'suppressed',
     });
-    // Sunday 29 alone: open 01:00–05:00 = 3 real hours per machine, 15 for the five.
+    // Sunday 29 alone is answered for its whole week (the grid): a day is never set against a week.
     const sunday = await api(t, staff.token).get(
       `/api/v1/stats/utilisation?siteId=${SITE}&from=2026-03-29&to=2026-03-30&by=site`,
     );
-    expect(figures(sunday.body)).toMatchObject({ [SITE]: { open_hours: 15 }, total: { open_hours: 15 } });
+    expect(sunday.body.period).toEqual({ from: '2026-03-23', to: '2026-03-30', timeZone: 'Europe/Paris' });
+    expect(figures(sunday.body)).toMatchObject({ [SITE]: { open_hours: 275 }, total: { open_hours: 275 } });
   });
 
   it('splits hours by kind, programme tag and consented gender', async () => {
@@ -265,11 +266,12 @@ describe('statistics API over a generated history', () => {
       'prequal 2026': { hours: 9, makers: 3 },
       'school-visit': { hours: 5, makers: 2 },
     });
-    // femme: A 2 + B 3 = 5 (2 makers); homme: E 2 (1 maker, suppressed, and femme with it as
-    // the next smallest); not declared: C 4 (no gender), D 1 + 1 (withdrew), F 3 (never answered) = 9.
+    // femme: A 2 + B 3 = 5 (2 makers); "homme" is E's words alone (D withdrew), fewer than the
+    // threshold's 2 in the network, so no row of its own: other, E 2 (1 maker, suppressed, and
+    // femme with it as the next smallest); not declared: C 4 (no gender), D 1 + 1 (withdrew), F 3 = 9.
     expect(figures((await stats(staff.token, 'hours', 'by=gender')).body)).toEqual({
       femme: { hours: 'suppressed', makers: 'suppressed' },
-      homme: { hours: 'suppressed', makers: 'suppressed' },
+      other: { hours: 'suppressed', makers: 'suppressed' },
       'not declared': { hours: 9, makers: 3 },
       total: { hours: 16, makers: 6 },
     });
@@ -394,11 +396,10 @@ describe('statistics API over a generated history', () => {
     const before = await fetchAll();
     expect((await api(t, m.A.token).delete('/api/v1/me')).status).toBe(204);
     expect(await fetchAll()).toEqual(before);
-    // A's "femme" is erased: femme is B alone (3 h), homme E alone (2 h), both suppressed;
-    // not declared gains A's 2 h: 9 + 2 = 11, from C, D, F and A.
+    // A's "femme" is erased: "femme" is now B's words alone and joins E's "homme" as other
+    // (3 h + 2 h, 2 makers: shown); not declared gains A's 2 h: 9 + 2 = 11, from C, D, F and A.
     expect(figures((await stats(staff.token, 'hours', 'by=gender')).body)).toEqual({
-      femme: { hours: 'suppressed', makers: 'suppressed' },
-      homme: { hours: 'suppressed', makers: 'suppressed' },
+      other: { hours: 5, makers: 2 },
       'not declared': { hours: 11, makers: 4 },
       total: { hours: 16, makers: 6 },
     });

@@ -8,7 +8,7 @@ import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { WriteLock } from '../database/write-lock.js';
 import type { User } from '../users/user.entity.js';
-import { UsersService } from '../users/users.service.js';
+import { canonicalLogin, UsersService } from '../users/users.service.js';
 import { InvalidCredentialsError, InvalidRefreshTokenError, TooManyAttemptsError } from './auth.errors.js';
 import { DeviceCredentialsService } from './device-credentials.service.js';
 import { LoginThrottle } from './login-throttle.js';
@@ -30,6 +30,8 @@ interface AccessClaims {
   sub: string;
   role: User['role'];
   sites: string[];
+  /** The account's session generation at signing; tokens from before it existed carry none (0). */
+  gen?: number;
 }
 
 @Injectable()
@@ -51,12 +53,15 @@ export class AuthService {
   }
 
   async login(identifier: string, password: string, ip: string): Promise<Session> {
-    const account = identifier.trim().toLowerCase();
+    const user = await this.users.findByLogin(identifier);
+    // One account, one budget: keyed on the account the identifier finds, so its email and every
+    // spelling of its member code (`ſo-2041`, `SO-2041 `) share one; else on the identifier as looked up.
+    const login = canonicalLogin(identifier);
+    const account = user ? `user:${user.id}` : `login:${login.email ?? login.memberCode}`;
     const wait = this.throttle.begin(account, ip);
     if (wait > 0) throw new TooManyAttemptsError(Math.ceil(wait / 1000));
     let succeeded = false;
     try {
-      const user = await this.users.findByLogin(identifier);
       const valid = await verifyPassword(user?.passwordHash ?? (await this.decoyHash), password);
       if (!user || !valid || !user.active) throw new InvalidCredentialsError();
       succeeded = true;
@@ -79,7 +84,13 @@ export class AuthService {
     // one wins; the other is a replay (a stolen copy) and ends every session of the account.
     const claimed = await this.refreshTokens.update({ id, revokedAt: IsNull() }, { revokedAt: now });
     if (claimed.affected !== 1) {
-      await this.refreshTokens.update({ userId: stored.userId, revokedAt: IsNull() }, { revokedAt: now });
+      // Every session ends, access tokens included: they would otherwise work until they expire.
+      await this.writeLock.run(async (manager) => {
+        await manager
+          .getRepository(RefreshToken)
+          .update({ userId: stored.userId, revokedAt: IsNull() }, { revokedAt: now });
+        await this.users.endSessions(manager, stored.userId);
+      });
       throw new InvalidRefreshTokenError();
     }
     return this.openSession(user);
@@ -108,9 +119,10 @@ export class AuthService {
     } catch {
       return null;
     }
-    // Read the account on every request: a deactivation or a role change applies at once.
+    // Read the account on every request: a deactivation, a role change or the end of every
+    // session applies at once, at no extra cost.
     const user = await this.users.findActive(claims.sub);
-    if (!user) return null;
+    if (!user || (claims.gen ?? 0) !== user.sessionGeneration) return null;
     return { kind: 'user', userId: user.id, role: user.role, siteIds: user.siteIds };
   }
 
@@ -122,6 +134,7 @@ export class AuthService {
       sub: user.id,
       role: user.role,
       sites: user.siteIds,
+      gen: user.sessionGeneration,
       iat,
       exp: iat + expiresIn,
     };

@@ -10,17 +10,33 @@ export class BrokerStartError extends Error {
   override name = 'BrokerStartError';
 }
 
+export interface EmbeddedBrokerOptions {
+  host: string;
+  port: number;
+  /** Longest keepalive a bridge may ask for; 0 (no keepalive at all) is refused too. */
+  maxKeepaliveSeconds: number;
+}
+
 /** The username the service's own client uses; `$` cannot appear in a bridge id. */
 export const SERVICE_USERNAME = '$fabrique-service';
 
 /**
  * The zero-setup MQTT broker: Aedes in this process, enforcing firmware-bridge/CONTRACT.md's security rules in its
  * hooks — each bridge publishes only under its own topics and reads only its machines' commands.
- * Production uses Mosquitto with the same rules (config/mosquitto/).
+ * Production uses Mosquitto with the same rules (config/mosquitto/):
+ * - a bridge's MQTT client id is its bridge id, whatever id it asked for (Mosquitto's
+ *   `use_username_as_clientid`). Client ids decide whose session a connection takes over, and a
+ *   bridge's id is shown in live state: without this, a bridge could connect with another's
+ *   client id under its own credentials, disconnect it and inherit its session (issue 15);
+ * - a bridge must keep its connection alive (keepalive 1 to `maxKeepaliveSeconds`, Mosquitto's
+ *   `max_keepalive`), or a bridge that falls silent with its socket open stays "online" forever.
+ *   Like Mosquitto, a refusal answers "identifier rejected": MQTT 3.1.1 has no better code.
  */
 export class EmbeddedBroker {
   private readonly logger = new Logger('EmbeddedBroker');
   private readonly identities = new WeakMap<Client, BrokerIdentity>();
+  /** Each connecting client's keepalive, read in preConnect, judged once the identity is known. */
+  private readonly keepalives = new WeakMap<Client, number>();
   /** Connected bridges, to close them when their credentials are revoked. */
   private readonly bridgeClients = new Map<Client, string>();
   private aedes?: Aedes;
@@ -32,19 +48,35 @@ export class EmbeddedBroker {
     private readonly authenticateBridge: BridgeAuthenticator,
   ) {}
 
-  async start(host: string, port: number): Promise<number> {
+  async start({ host, port, maxKeepaliveSeconds }: EmbeddedBrokerOptions): Promise<number> {
     const aedes = await Aedes.createBroker({
+      preConnect: (client, packet, done) => {
+        this.keepalives.set(client, packet.keepalive ?? 0);
+        done(null, true);
+      },
       authenticate: (client, username, password, done) => {
         this.identify(username, password?.toString('utf8'))
           .then((identity) => {
-            if (!identity) return done(refused(), false);
+            if (!identity) return done(refused(4, 'Bad user name or password'), false);
+            if (identity.kind === 'bridge') {
+              const keepalive = this.keepalives.get(client) ?? 0;
+              if (keepalive < 1 || keepalive > maxKeepaliveSeconds) {
+                this.logger.warn(
+                  `Refused bridge ${identity.bridgeId}: keepalive ${keepalive} s, outside 1–${maxKeepaliveSeconds} s`,
+                );
+                return done(refused(2, `keepalive must be 1 to ${maxKeepaliveSeconds} seconds`), false);
+              }
+              // Bound to the identity that authenticated: registered (and any session with the
+              // same id taken over) under this id, never under the one the client chose.
+              (client as { id: string }).id = identity.bridgeId;
+              this.bridgeClients.set(client, identity.bridgeId);
+            }
             this.identities.set(client, identity);
-            if (identity.kind === 'bridge') this.bridgeClients.set(client, identity.bridgeId);
             done(null, true);
           })
           .catch((error: Error) => {
             this.logger.error(`Authentication of ${client.id} failed: ${error.message}`);
-            done(refused(), false);
+            done(refused(4, 'Bad user name or password'), false);
           });
       },
       authorizePublish: (client, packet, done) => {
@@ -108,6 +140,7 @@ export class EmbeddedBroker {
   }
 }
 
-function refused(): AuthenticateError {
-  return Object.assign(new Error('Bad user name or password'), { returnCode: 4 }) as AuthenticateError;
+/** A CONNACK refusal: 2 identifier rejected, 4 bad user name or password. */
+function refused(returnCode: 2 | 4, message: string): AuthenticateError {
+  return Object.assign(new Error(message), { returnCode }) as AuthenticateError;
 }

@@ -68,7 +68,7 @@ export class MqttService implements OnModuleInit, OnApplicationShutdown {
         const credential = await this.devices.verifyBridge(bridgeId, secret);
         return credential ? { kind: 'bridge', bridgeId, machineIds: credential.machineIds } : null;
       });
-      this.embeddedPort = await this.broker.start(embedded.host, embedded.port);
+      this.embeddedPort = await this.broker.start(embedded);
       // A revoked bridge loses its connection now, not at its next reconnect.
       this.devices.revoked$.subscribe((credential) => {
         if (credential.kind === 'bridge' && credential.bridgeId) this.broker?.disconnectBridge(credential.bridgeId);

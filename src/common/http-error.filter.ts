@@ -61,7 +61,10 @@ export class HttpErrorFilter implements ExceptionFilter {
     response.status(status).json(body);
   }
 
-  private describe(error: unknown, request: Request): [number, ErrorBody] {
+  private describe(thrown: unknown, request: Request): [number, ErrorBody] {
+    // Express's adapter wraps what middleware throws (the JSON body parser's depth check) in an
+    // HttpException with the status body-parser gave it; the domain error inside says what it is.
+    const error = thrown instanceof HttpException && thrown.cause instanceof DomainError ? thrown.cause : thrown;
     if (error instanceof DomainError) {
       const body: ErrorBody = { code: error.code, message: error.message };
       if (error.field) body.field = error.field;

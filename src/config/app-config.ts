@@ -50,6 +50,8 @@ export interface AppConfig {
     port: number;
     host: string;
     publicUrl: string;
+    /** Browser origins besides the service's own that may open the live socket. */
+    allowedOrigins: string[];
     /** Express's `trust proxy`: which proxies may name the client address in X-Forwarded-For. */
     trustProxy: boolean | number | string;
   };
@@ -65,7 +67,8 @@ export interface AppConfig {
     topicPrefix: string;
     /** Set when MQTT_URL is given: the service is only a client of that broker. */
     url?: string;
-    embedded: { host: string; port: number };
+    /** Bridges must keep their connection alive at most this far apart (keepalive 0 is refused). */
+    embedded: { host: string; port: number; maxKeepaliveSeconds: number };
     keepaliveSeconds: number;
     /** Create, change and delete bridges' broker accounts through Mosquitto's dynamic-security plugin. */
     dynamicSecurity: boolean;
@@ -84,8 +87,11 @@ export interface AppConfig {
   booking: { default: BookingPolicyConfig; kinds: Record<string, BookingPolicyOverride> };
   sites: SiteConfig[];
   jobs: JobsConfig;
-  /** Statistics hide any figure that comes from fewer than `suppressBelow` makers (default 5). */
-  stats: { suppressBelow: number };
+  /**
+   * Statistics hide any figure that comes from fewer than `suppressBelow` makers (default 5), and
+   * answer for whole periods of the `grid` (local calendar months or Monday-to-Sunday weeks).
+   */
+  stats: { suppressBelow: number; grid: StatsGrid };
   /** A new installation shows simulated machines until real bridges are connected. */
   demo: { simulatedBridges: boolean; warp: number };
 }
@@ -98,6 +104,8 @@ export interface LogConfig {
   /** `json`: one object per line for a log collector; `pretty`: one readable line for a person. */
   format: 'json' | 'pretty';
 }
+
+export type StatsGrid = 'month' | 'week';
 
 /** The job queue's knobs; README "Jobs" explains each. */
 export interface JobsConfig {

@@ -122,6 +122,7 @@ function toAppConfig(raw: RawConfig, env: NodeJS.ProcessEnv, file: string, notic
       port,
       host: raw.server.host ?? '0.0.0.0',
       publicUrl: raw.server.publicUrl ?? `http://localhost:${port}`,
+      allowedOrigins: raw.server.allowedOrigins ?? [],
       trustProxy: raw.server.trustProxy ?? false,
     },
     log: { level: raw.log?.level ?? 'info', format: raw.log?.format ?? 'pretty' },
@@ -131,7 +132,11 @@ function toAppConfig(raw: RawConfig, env: NodeJS.ProcessEnv, file: string, notic
     mqtt: {
       topicPrefix: raw.mqtt.topicPrefix,
       url: raw.mqtt.url,
-      embedded: { host: raw.mqtt.embedded.host ?? '0.0.0.0', port: raw.mqtt.embedded.port },
+      embedded: {
+        host: raw.mqtt.embedded.host ?? '0.0.0.0',
+        port: raw.mqtt.embedded.port,
+        maxKeepaliveSeconds: raw.mqtt.embedded.maxKeepaliveSeconds ?? 300,
+      },
       keepaliveSeconds: raw.mqtt.keepaliveSeconds ?? 30,
       dynamicSecurity: raw.mqtt.dynamicSecurity ?? false,
     },
@@ -161,7 +166,7 @@ function toAppConfig(raw: RawConfig, env: NodeJS.ProcessEnv, file: string, notic
         giveUpMinutes: raw.jobs?.dispatch?.giveUpMinutes ?? 10,
       },
     },
-    stats: { suppressBelow: raw.stats?.suppressBelow ?? 5 },
+    stats: { suppressBelow: raw.stats?.suppressBelow ?? 5, grid: raw.stats?.grid ?? 'month' },
     demo: { simulatedBridges: raw.demo?.simulatedBridges ?? false, warp: raw.demo?.warp ?? 1 },
     sites: raw.sites.map((site: RawConfig) => ({
       ...site,

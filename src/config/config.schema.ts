@@ -57,6 +57,7 @@ export const configSchema = {
         port: { type: 'integer', minimum: 0, maximum: 65535 },
         host: { type: 'string', minLength: 1 },
         publicUrl: { type: 'string', pattern: '^https?://' },
+        allowedOrigins: { type: 'array', maxItems: 32, items: { type: 'string', pattern: '^https?://[^/?#]+$' } },
         // Express's forms: true/false, a number of hops, or addresses / subnets / `loopback`.
         trustProxy: { type: ['boolean', 'integer', 'string'], minimum: 0, minLength: 1 },
       },
@@ -107,6 +108,7 @@ export const configSchema = {
           properties: {
             host: { type: 'string', minLength: 1 },
             port: { type: 'integer', minimum: 0, maximum: 65535 },
+            maxKeepaliveSeconds: { type: 'integer', minimum: 5, maximum: 3600 },
           },
         },
       },
@@ -176,7 +178,10 @@ export const configSchema = {
     stats: {
       type: 'object',
       additionalProperties: false,
-      properties: { suppressBelow: { type: 'integer', minimum: 1, maximum: 1000 } },
+      properties: {
+        suppressBelow: { type: 'integer', minimum: 1, maximum: 1000 },
+        grid: { enum: ['month', 'week'] },
+      },
     },
     demo: {
       type: 'object',

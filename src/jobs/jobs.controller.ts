@@ -11,12 +11,11 @@ import {
   Query,
   StreamableFile,
   UploadedFile,
-  UseInterceptors,
 } from '@nestjs/common';
-import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
 import { AllowedFor, CurrentPrincipal, Public } from '../auth/auth.decorators.js';
 import type { Principal } from '../auth/principal.js';
+import { TemporaryUpload } from '../common/temporary-upload.js';
 import { MachineLiveService } from '../machines/machine-live.service.js';
 import { JobFilesService } from './job-files.service.js';
 import { MACHINE_TAKEN_STATES } from './job-state.rules.js';
@@ -38,7 +37,7 @@ export class JobsController {
   /** 201 with the draft: the file's parsed estimate, to check before queueing it. */
   @Post('jobs')
   @AllowedFor('maker', 'staff', 'admin')
-  @UseInterceptors(FileInterceptor('file'))
+  @TemporaryUpload('file')
   @ApiConsumes('multipart/form-data')
   @ApiBody({
     schema: {

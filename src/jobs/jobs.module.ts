@@ -18,6 +18,7 @@ import { JobStarter } from './job-starter.service.js';
 import { JobEvents } from './job-events.js';
 import { JobFile } from './job-file.entity.js';
 import { JobFilesService } from './job-files.service.js';
+import { JobOwnersAnswer } from './job-owners.answer.js';
 import { JobTransition } from './job-transition.entity.js';
 import { Job } from './job.entity.js';
 import { JobsController } from './jobs.controller.js';
@@ -44,7 +45,7 @@ import { MachineDurationRatio } from './machine-duration.entity.js';
     BridgeModule,
   ],
   controllers: [JobsController],
-  providers: [JobEvents, JobFilesService, JobsService, JobStarter, JobReports, JobDispatcher],
+  providers: [JobEvents, JobFilesService, JobsService, JobStarter, JobReports, JobDispatcher, JobOwnersAnswer],
   exports: [JobEvents, JobsService],
 })
 export class JobsModule {}

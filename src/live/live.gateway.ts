@@ -36,7 +36,7 @@ interface Viewer {
  * on join, then deltas with sequence numbers. It is read-only: the only message a client may send
  * is `snapshot` (after a gap); anything else is answered with READ_ONLY and changes nothing.
  */
-@WebSocketGateway({ namespace: '/live', cors: { origin: true } })
+@WebSocketGateway({ namespace: '/live' })
 export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(LiveGateway.name);
   private readonly viewers = new Map<string, Viewer>();

@@ -5,7 +5,7 @@ import type {
   MachineStateSnapshot,
   Telemetry,
 } from '@fabrique/firmware-bridge';
-import type { Audience } from '../auth/principal.js';
+import { canManageSite, type Principal } from '../auth/principal.js';
 import type { Alert } from './alert.rules.js';
 import type { LinkSummary } from './live-state.rules.js';
 import type { MachineLive } from './machine-live.model.js';
@@ -40,12 +40,18 @@ export interface AlertView {
 }
 
 /**
- * Live state carries no personal data, with one exception kept from kiosks: the job's display
- * name is the file name a maker chose, and may well be their name.
+ * Live state carries no personal data but one: the job's display name is the file name a maker
+ * chose, and often their own name. Its maker and the site's staff read it; other makers, other
+ * sites' staff and kiosks do not. A job started at the machine is nobody's here: staff only.
  */
-export function toMachineLiveView(live: MachineLive, audience: Audience): MachineLiveView {
+export function mayReadJobName(principal: Principal, siteId: string, jobOwnerId: string | null): boolean {
+  if (canManageSite(principal, siteId)) return true;
+  return principal.kind === 'user' && jobOwnerId !== null && principal.userId === jobOwnerId;
+}
+
+export function toMachineLiveView(live: MachineLive, showJobName: boolean): MachineLiveView {
   let snapshot = live.snapshot;
-  if (audience === 'kiosk' && snapshot?.job?.name !== undefined) {
+  if (!showJobName && snapshot?.job?.name !== undefined) {
     const job = { ...snapshot.job };
     delete job.name;
     snapshot = { ...snapshot, job };

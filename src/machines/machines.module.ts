@@ -6,6 +6,7 @@ import { MachineEventRow, MachineLiveRow } from './machine-live.entity.js';
 import { MachineLiveEvents } from './machine-live-events.js';
 import { MachineLiveService } from './machine-live.service.js';
 import { MachineLiveStore } from './machine-live.store.js';
+import { JobOwners } from './job-owners.js';
 import { MachineRegistry } from './machine-registry.js';
 import { Machine } from './machine.entity.js';
 import { MachinesController } from './machines.controller.js';
@@ -15,7 +16,7 @@ import { MaintenanceLogEntry } from './maintenance-log.entity.js';
 @Module({
   imports: [TypeOrmModule.forFeature([Machine, MaintenanceLogEntry, MachineLiveRow, MachineEventRow]), SitesModule],
   controllers: [MachinesController, MachineLiveController],
-  providers: [MachinesService, MachineRegistry, MachineLiveService, MachineLiveStore, MachineLiveEvents],
-  exports: [MachinesService, MachineLiveService, MachineLiveEvents],
+  providers: [MachinesService, MachineRegistry, MachineLiveService, MachineLiveStore, MachineLiveEvents, JobOwners],
+  exports: [MachinesService, MachineLiveService, MachineLiveEvents, JobOwners],
 })
 export class MachinesModule {}

@@ -100,6 +100,11 @@ export interface StatsQuery {
   siteId?: string;
   /** Fewest people a shown figure may come from; defaults to `DEFAULT_THRESHOLD`. */
   threshold?: number;
+  /**
+   * The fablab's own threshold, whatever a request raised `threshold` to: free-text answers fewer
+   * makers gave never become row labels. Defaults to `threshold`.
+   */
+  labelThreshold?: number;
 }
 
 export const HOUR_MS = 3_600_000;

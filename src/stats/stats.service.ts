@@ -12,12 +12,23 @@ import { hoursBy, type HoursGrouping } from './hours.rules.js';
 import { alignToLocalPeriods, periodsBySite } from './local-periods.rules.js';
 import { makerCounts, trainingsGranted } from './makers.rules.js';
 import { failureReasons, jobsByOutcome, noShows } from './outcomes.rules.js';
+import { snapToGrid, type LocalSpan } from './period-grid.rules.js';
+import { publishedTable, type TableSource } from './published-table.rules.js';
 import type { StatsAnswer, StatsRequest } from './stats.dto.js';
-import type { GrantRecord, MakerRecord, StatsHistory, StatsPeriod, StatsQuery } from './stats.rules.js';
+import {
+  localPeriod,
+  type GrantRecord,
+  type MakerRecord,
+  type SiteRecord,
+  type StatsHistory,
+  type StatsPeriod,
+  type StatsQuery,
+} from './stats.rules.js';
 import type { StatsTable } from './suppression.rules.js';
-import { utilisation, type UtilisationGrouping } from './utilisation.rules.js';
+import { openHours, utilisation, type OpenHours, type UtilisationGrouping } from './utilisation.rules.js';
 
 type Raw = Record<string, string | number | null>;
+
 const num = (value: string | number | null): number => Number(value);
 
 /**
@@ -35,29 +46,47 @@ export class StatsService {
 
   async table(request: StatsRequest): Promise<StatsAnswer> {
     const site = request.siteId ? await this.sites.get(request.siteId) : null;
-    const siteRecords = (await this.sites.list()).map((s) => ({ siteId: s.id, calendar: siteCalendar(s) }));
-    const inScope = siteRecords.filter((s) => site === null || s.siteId === site.id);
-    const periods = periodsBySite(inScope, request.from, request.to);
-    const window = envelope([...periods.values()]);
-    const { history, firstActivitySite } = await this.load(window, siteRecords, request.siteId);
-    const aligned = alignToLocalPeriods(history, periods, firstActivitySite);
-    const query: StatsQuery = { period: aligned.period, siteId: request.siteId, threshold: request.threshold };
+    const sites = (await this.sites.list()).map((s) => ({ siteId: s.id, calendar: siteCalendar(s) }));
+    const grid = snapToGrid(request.from, request.to, this.config.stats.grid);
+    const inScope = (siteId: string | undefined) => sites.filter((s) => siteId === undefined || s.siteId === siteId);
+    const window = envelope([...periodsBySite(inScope(request.siteId), grid.period.from, grid.period.to).values()]);
+    const { history, firstActivitySite } = await this.load(window, sites, request.siteId);
+    const floor = this.config.stats.suppressBelow;
+    const openWithin = openHoursOverGrid(sites, grid.cells);
+    const source: TableSource = {
+      tableOf: (span, siteId, threshold, by) => {
+        const periods = periodsBySite(inScope(siteId), span.from, span.to);
+        const aligned = alignToLocalPeriods(history, periods, firstActivitySite);
+        const query: StatsQuery = { period: aligned.period, siteId, threshold, labelThreshold: floor };
+        return this.compute(request.table, by, aligned.durations, aligned.events, query, openWithin(span));
+      },
+      machinesOf: (group, label) =>
+        history.machines.filter((m) => (group === 'kind' ? m.kind : m.siteId) === label).map((m) => m.machineId),
+    };
+    const publication = { ...request, siteIds: inScope(request.siteId).map((s) => s.siteId), floor, grid };
     return {
       table: request.table,
       by: request.by ?? null,
-      period: { from: request.from, to: request.to, timeZone: site?.timeZone ?? null },
+      period: { ...grid.period, timeZone: site?.timeZone ?? null },
       siteId: request.siteId ?? null,
       threshold: request.threshold,
-      ...this.compute(request, aligned.durations, aligned.events, query),
+      ...publishedTable(publication, source),
     };
   }
 
-  private compute(request: StatsRequest, durations: StatsHistory, events: StatsHistory, query: StatsQuery): StatsTable {
-    switch (request.table) {
+  private compute(
+    table: StatsRequest['table'],
+    by: string | undefined,
+    durations: StatsHistory,
+    events: StatsHistory,
+    query: StatsQuery,
+    open: OpenHours,
+  ): StatsTable {
+    switch (table) {
       case 'utilisation':
-        return utilisation(durations, query, request.by as UtilisationGrouping);
+        return utilisation(durations, query, by as UtilisationGrouping, open);
       case 'hours':
-        return hoursBy(durations, query, request.by as HoursGrouping);
+        return hoursBy(durations, query, by as HoursGrouping);
       case 'makers':
         return makerCounts(durations, query);
       case 'trainings':
@@ -209,6 +238,28 @@ export class StatsService {
     const firstActivitySite = new Map([...firstActivity].map(([makerKey, first]) => [makerKey, first.siteId]));
     return { history, firstActivitySite };
   }
+}
+
+/**
+ * Open hours are the slow part (a calendar walked day by day): each site's are worked out once
+ * per grid period, from its own calendar, and summed over a span whatever the grouping. The rules
+ * ask for a site's open hours within its own part of a span (alignment closed it outside): the
+ * span's grid periods in the site's own zone.
+ */
+function openHoursOverGrid(sites: readonly SiteRecord[], cells: readonly LocalSpan[]): (span: LocalSpan) => OpenHours {
+  const opened = new Map<string, number>();
+  const inCell = (siteId: string, cell: LocalSpan): number => {
+    const key = `${siteId}|${cell.from}`;
+    if (!opened.has(key)) {
+      const site = sites.find((s) => s.siteId === siteId)!;
+      opened.set(key, openHours(site, localPeriod(cell.from, cell.to, site.calendar.timeZone)));
+    }
+    return opened.get(key)!;
+  };
+  return (span) => (site) =>
+    cells
+      .filter((cell) => cell.from >= span.from && cell.to <= span.to)
+      .reduce((sum, c) => sum + inCell(site.siteId, c), 0);
 }
 
 function envelope(periods: StatsPeriod[]): StatsPeriod {

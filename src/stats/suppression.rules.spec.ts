@@ -166,3 +166,20 @@ describe('suppressSmallCounts', () => {
     );
   });
 });
+
+describe('suppressSmallCounts, when a hidden cell has no complement', () => {
+  it('hides the total instead: it would be that cell again', () => {
+    const table = oneColumn(
+      [
+        ['one', from(3, 'a')],
+        ['none', from(0)],
+      ],
+      from(3, 'a', ...people(5)),
+    );
+    expect(figures(suppressSmallCounts(table))).toEqual({
+      one: { makers: 'suppressed' },
+      none: { makers: 0 },
+      total: { makers: 'suppressed' },
+    });
+  });
+});

@@ -7,8 +7,10 @@
  * shown: it singles out no one. Our tables are one-dimensional breakdowns (a row per machine,
  * kind, tag, category…; columns are different measures), so the totals a suppressed cell could be
  * recovered from are column totals; when exactly one cell of a column is suppressed, the next
- * smallest non-zero cell of that column is suppressed too. This is done whether or not the table
- * shows a total, because the total is often printed elsewhere (distinct makers, site hours).
+ * smallest non-zero cell of that column is suppressed too, and when there is none, the total's.
+ * This is done whether or not the table shows a total, because the total is often printed
+ * elsewhere (distinct makers, site hours). What one table hides, the tables it can be set against
+ * hide too (`consistent-suppression.rules.ts`).
  * Ratios are computed after suppression, and are suppressed when their numerator or denominator
  * is, so that ratio × open hours cannot give a hidden figure back.
  */
@@ -46,6 +48,9 @@ export interface StatCell {
 export interface StatsColumn {
   key: string;
   unit: 'hours' | 'count' | 'ratio';
+  /** A ratio's numerator and denominator columns. */
+  of?: string;
+  per?: string;
 }
 
 export interface StatsRow {
@@ -66,9 +71,13 @@ export function suppressSmallCounts(table: MeasuredTable, threshold = DEFAULT_TH
   }
   const tooFew = (m: Measure): boolean => m.makers !== null && m.makers.size > 0 && m.makers.size < threshold;
   const hiddenRows = new Map<string, Set<number>>();
+  /** Columns where one cell is hidden and no other can be: the total would give it away. */
+  const lonely = new Set<string>();
   for (const column of table.columns) {
     if (column.unit === 'ratio') continue;
-    hiddenRows.set(column.key, hiddenInColumn(table.rows, column.key, tooFew));
+    const hidden = hiddenInColumn(table.rows, column.key, tooFew);
+    hiddenRows.set(column.key, hidden);
+    if (hidden.size === 1) lonely.add(column.key);
   }
   const shown = (row: MeasuredRow, hidden: (key: string) => boolean): StatsRow => {
     const cells: Record<string, StatCell> = {};
@@ -87,9 +96,9 @@ export function suppressSmallCounts(table: MeasuredTable, threshold = DEFAULT_TH
   const total = table.total;
   return {
     rowTitle: table.rowTitle,
-    columns: table.columns.map(({ key, unit }) => ({ key, unit })),
+    columns: table.columns.map((column) => ({ ...column })),
     rows: table.rows.map((row, index) => shown(row, (key) => hiddenRows.get(key)?.has(index) ?? false)),
-    total: total && shown(total, (key) => tooFew(total.cells[key])),
+    total: total && shown(total, (key) => tooFew(total.cells[key]) || lonely.has(key)),
   };
 }
 
@@ -107,7 +116,7 @@ function hiddenInColumn(rows: MeasuredRow[], key: string, tooFew: (m: Measure) =
   return hidden;
 }
 
-function ratio(of: StatCell, per: StatCell): StatCell {
+export function ratio(of: StatCell, per: StatCell): StatCell {
   if (of.suppressed || per.suppressed) return { value: null, suppressed: true };
   if (of.value === null || per.value === null || per.value === 0) return { value: null, suppressed: false };
   return { value: of.value / per.value, suppressed: false };

@@ -8,12 +8,20 @@ import {
   runningHours,
   sitesInScope,
   type MachineRecord,
+  type SiteRecord,
   type StatsHistory,
+  type StatsPeriod,
   type StatsQuery,
 } from './stats.rules.js';
 import { suppressSmallCounts, Tally, TOTAL, type MeasuredRow, type StatsTable } from './suppression.rules.js';
 
 export type UtilisationGrouping = 'machine' | 'kind' | 'site';
+
+/** Hours a site's calendar is open within the period. */
+export type OpenHours = (site: SiteRecord, period: StatsPeriod) => number;
+
+export const openHours: OpenHours = (site, period) =>
+  totalDuration(openIntervals(site.calendar, period.from, period.to)) / HOUR_MS;
 
 /**
  * Booked hours (reservations that held the machine) and running hours (what the machines
@@ -23,15 +31,15 @@ export type UtilisationGrouping = 'machine' | 'kind' | 'site';
  * Bookings and runs are counted as they happened, clipped to the period but not to opening
  * hours, so a staff booking past closing can push a ratio above 1.
  */
-export function utilisation(history: StatsHistory, query: StatsQuery, by: UtilisationGrouping): StatsTable {
+export function utilisation(
+  history: StatsHistory,
+  query: StatsQuery,
+  by: UtilisationGrouping,
+  openHoursOf: OpenHours = openHours,
+): StatsTable {
   const { period } = query;
   const machines = machinesInScope(history, query);
-  const openPerMachine = new Map(
-    sitesInScope(history, machines).map((s) => [
-      s.siteId,
-      totalDuration(openIntervals(s.calendar, period.from, period.to)) / HOUR_MS,
-    ]),
-  );
+  const openPerMachine = new Map(sitesInScope(history, machines).map((s) => [s.siteId, openHoursOf(s, period)]));
   const labelOf = (m: MachineRecord): string => (by === 'machine' ? m.machineId : by === 'kind' ? m.kind : m.siteId);
 
   const open = new Map<string | typeof TOTAL, number>();

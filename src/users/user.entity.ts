@@ -60,6 +60,13 @@ export class User {
   @Column(json({ nullable: true }))
   declared!: DeclaredAnswers | null;
 
+  /**
+   * Goes up when every session of the account must end (a replayed refresh token): access tokens
+   * signed under an older value stop working at once, not when they expire.
+   */
+  @Column({ name: 'session_generation', type: 'integer', default: 0 })
+  sessionGeneration!: number;
+
   /** Set when the person's data was erased; the row stays for the statistics' makerKey. */
   @Column(epochMs({ name: 'deleted_at', nullable: true }))
   deletedAt!: number | null;

@@ -17,6 +17,15 @@ import { AccountExistsError, AccountRuleError, UnknownSiteError } from './users.
 export const normalizeEmail = (email: string) => email.trim().toLowerCase();
 export const normalizeMemberCode = (code: string) => code.trim().toUpperCase();
 
+/** A sign-in identifier as the accounts are looked up by: an email, or else a member code. */
+export function canonicalLogin(
+  identifier: string,
+): { email: string; memberCode?: never } | { memberCode: string; email?: never } {
+  return identifier.includes('@')
+    ? { email: normalizeEmail(identifier) }
+    : { memberCode: normalizeMemberCode(identifier) };
+}
+
 @Injectable()
 export class UsersService implements OnApplicationBootstrap {
   private readonly logger = new Logger(UsersService.name);
@@ -156,9 +165,13 @@ export class UsersService implements OnApplicationBootstrap {
 
   /** An identifier with an @ is an email; anything else is a member code. */
   findByLogin(identifier: string): Promise<User | null> {
-    return identifier.includes('@')
-      ? this.users.findOneBy({ email: normalizeEmail(identifier) })
-      : this.users.findOneBy({ memberCode: normalizeMemberCode(identifier) });
+    const login = canonicalLogin(identifier);
+    return this.users.findOneBy(login.email ? { email: login.email } : { memberCode: login.memberCode });
+  }
+
+  /** Ends every session of the account: its access tokens of older generations are refused. */
+  async endSessions(manager: EntityManager, userId: string): Promise<void> {
+    await manager.getRepository(User).increment({ id: userId }, 'sessionGeneration', 1);
   }
 
   private async checkSiteScope(role: User['role'], siteIds: string[]): Promise<string[]> {

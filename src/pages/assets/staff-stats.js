@@ -128,7 +128,8 @@
     slot.textContent = '';
     if (!st.data) return;
     var data = st.data;
-    var period = F.t('staff.s.period', { from: S.dateText(st.choice.from), to: S.dateText(st.choice.to) });
+    // The service answers for whole months (or weeks), which may be longer than what was asked.
+    var period = F.t('staff.s.period', { from: S.dateText(data.period.from), to: S.dateText(S.addDays(data.period.to, -1)) });
     slot.appendChild(
       F.el('section', { className: 'panel', 'aria-labelledby': 'stats-title', 'data-result': 'stats' }, [
         F.el('h3', { id: 'stats-title', tabindex: '-1', text: F.t('staff.s.t.' + st.choice.value) }),
@@ -194,7 +195,7 @@
           render();
           return S.formError(f, r.status === 404 && (!r.body || r.body.code === 'NOT_FOUND') ? F.t('staff.s.notReady') : S.errorText(r));
         }
-        st.data = { table: table, threshold: r.body.threshold };
+        st.data = { table: table, threshold: r.body.threshold, period: r.body.period };
         render();
         st.result.querySelector('h3').focus();
       });
