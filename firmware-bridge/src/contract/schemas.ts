@@ -12,6 +12,7 @@ import {
   envelope,
   id,
   intervention,
+  jobEndingFields,
   layerXorStitch,
   LIMITS,
   materials,
@@ -115,11 +116,7 @@ const stateData = strictObject(
     interventions: arrayOf(intervention, LIMITS.interventions),
     temps: temperatures,
     materials,
-    lastJobOutcome: strictObject(['jobId', 'outcome', 'endedAt'], {
-      jobId: nullable(token),
-      outcome: oneOfWords(JOB_OUTCOMES),
-      endedAt: dateTime,
-    }),
+    lastJobOutcome: strictObject(['jobId', 'outcome', 'endedAt'], jobEndingFields, layerXorStitch),
   },
   {
     // A pause reason outside pausing / paused would be stale data from the bridge.
