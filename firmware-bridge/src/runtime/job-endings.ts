@@ -21,7 +21,8 @@ export class JobEndings {
     const outcome = snapshot.lastJobOutcome;
     const event = this.last.get(machineId);
     if (!outcome || !event) return snapshot;
-    const same = event.jobId === outcome.jobId && event.outcome === outcome.outcome && event.endedAt === outcome.endedAt;
+    const same =
+      event.jobId === outcome.jobId && event.outcome === outcome.outcome && event.endedAt === outcome.endedAt;
     return same ? { ...snapshot, lastJobOutcome: { ...event, ...outcome } } : snapshot;
   }
 }
