@@ -257,7 +257,8 @@ describe('job dispatch, message by message', () => {
     expect(done).toMatchObject({ source: 'machine', durations: { totalS: 600 }, makerId: null });
   });
 
-  it('a job the machine finished while the service was down is completed, not run again', async () => {
+  /** A job running on the printer; then the service goes down and comes back on a new embedded broker. */
+  async function runningThenServiceRestarts(): Promise<{ id: string; ended: string }> {
     const id = await queueJob();
     const start = await bridge.nextCommand((c) => c.command === 'start_job' && c.jobId === id);
     await answer(start, { status: 'accepted', stage: 'accepted' });
@@ -272,13 +273,20 @@ describe('job dispatch, message by message', () => {
     );
     await until(id, 'running');
     await bridge.close();
+    // The job ends while the service is down, which it stays for a while.
+    const ended = new Date(t.clock.now()).toISOString();
+    t.clock.advance(20_000);
     await t.restart();
     // The embedded broker came back on a new port: the bridge reconnects there, in a new session.
     bridge = new FakeBridge({ ...bridgeOptions, url: t.mqttUrl, session: bridge.session + 1 });
     await bridge.connect();
     await bridge.send(bridge.encoder.meta(PRINTER, meta));
-    const ended = new Date(t.clock.now()).toISOString();
-    t.clock.advance(10_000);
+    return { id, ended };
+  }
+
+  it('a job the machine finished while the service was down is completed at its own end time, not run again', async () => {
+    const { id, ended } = await runningThenServiceRestarts();
+    // An older bridge: its state says how the job ended, nothing more.
     await bridge.send(
       bridge.encoder.state(PRINTER, {
         state: 'awaiting_clear',
@@ -291,6 +299,27 @@ describe('job dispatch, message by message', () => {
     t.clock.advance(10_000);
     const done = await until(id, 'completed', 5_000);
     expect(done.stateReason).toContain('ended completed');
+    expect(done.endedAt).toBe(ended);
+    expect(startsFor(id)).toEqual([]);
+  }, 20_000);
+
+  it('a job that ended while the service was down keeps the durations and material its state repeats', async () => {
+    const { id, ended } = await runningThenServiceRestarts();
+    const results = {
+      durations: { totalS: 1_380, preparingS: 300, runningS: 1_080 },
+      materialUsed: [{ slot: '0', material: 'PLA', amount: 9.6, unit: 'g' as const }],
+    };
+    // The `job.finished` event is gone with the old broker; the retained state says it all.
+    await bridge.send(
+      bridge.encoder.state(PRINTER, {
+        state: 'awaiting_clear',
+        interventions: [],
+        lastJobOutcome: { jobId: id, outcome: 'completed', endedAt: ended, ...results },
+      }),
+    );
+    // Nothing more to wait for: no grace period for an event that could only repeat it.
+    const done = await until(id, 'completed', 5_000);
+    expect(done).toMatchObject({ ...results, endedAt: ended });
     expect(startsFor(id)).toEqual([]);
   }, 20_000);
 
