@@ -53,6 +53,8 @@ export interface AppConfig {
     url?: string;
     embedded: { host: string; port: number };
     keepaliveSeconds: number;
+    /** Stable across restarts: the broker keeps the service's persistent session under it. */
+    clientId: string;
   };
   auth: {
     /** Absent means: generated once and kept in the data folder. */

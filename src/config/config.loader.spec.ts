@@ -51,6 +51,16 @@ describe('loadConfig', () => {
     expect(config.mqtt.embedded.port).toBe(1884);
   });
 
+  it('gives the service one MQTT client id per topic prefix, the same at every start, unless set', () => {
+    const load = (mutate: (raw: RawConfig) => void) =>
+      loadConfig({ env: { FABRIQUE_CONFIG: withFile(mutate) } }).mqtt.clientId;
+    const demoId = loadConfig({ env: {} }).mqtt.clientId;
+    expect(demoId).toMatch(/^fabrique-service-[0-9a-f]{12}$/);
+    expect(loadConfig({ env: {} }).mqtt.clientId).toBe(demoId);
+    expect(load((raw) => (raw.mqtt.topicPrefix = 'lab-b/v1'))).not.toBe(demoId);
+    expect(load((raw) => (raw.mqtt.clientId = 'fabrique-service-site-a'))).toBe('fabrique-service-site-a');
+  });
+
   it.each([
     [
       'an unknown time zone',

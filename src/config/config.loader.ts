@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
@@ -96,6 +97,7 @@ function toAppConfig(raw: RawConfig, env: NodeJS.ProcessEnv, file: string): AppC
       url: raw.mqtt.url,
       embedded: { host: raw.mqtt.embedded.host ?? '0.0.0.0', port: raw.mqtt.embedded.port },
       keepaliveSeconds: raw.mqtt.keepaliveSeconds ?? 30,
+      clientId: raw.mqtt.clientId ?? serviceClientId(raw.mqtt.topicPrefix),
     },
     auth: {
       jwtSecret: raw.auth.jwtSecret,
@@ -248,4 +250,13 @@ function deepFreeze<T>(value: T): T {
     Object.freeze(value);
   }
   return value;
+}
+
+/**
+ * The same id at every start, so the broker keeps the service's session (and the events queued
+ * in it) while the service is down; one per topic prefix, so services sharing a broker under
+ * different prefixes never take each other's session over.
+ */
+export function serviceClientId(topicPrefix: string): string {
+  return `fabrique-service-${createHash('sha256').update(topicPrefix).digest('hex').slice(0, 12)}`;
 }

@@ -81,6 +81,7 @@ export const configSchema = {
         topicPrefix: { type: 'string', pattern: '^[a-zA-Z0-9_-]+(/[a-zA-Z0-9_-]+)*$' },
         url: { type: 'string', pattern: '^(mqtts?|wss?|tcp)://' },
         keepaliveSeconds: { type: 'integer', minimum: 1, maximum: 3600 },
+        clientId: { type: 'string', pattern: '^[a-zA-Z0-9_-]{1,64}$' },
         embedded: {
           type: 'object',
           additionalProperties: false,

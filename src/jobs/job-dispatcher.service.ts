@@ -1,4 +1,11 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+  type OnModuleInit,
+} from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, type EntityManager, type Repository } from 'typeorm';
 import { merge, type Subscription } from 'rxjs';
@@ -45,13 +52,14 @@ const JOB_EVENTS: readonly EventType[] = [
  * silent bridge), sends what the outbox holds, then starts queued jobs on free machines.
  */
 @Injectable()
-export class JobDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
+export class JobDispatcher implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Jobs');
   private readonly policy: DispatchPolicy;
   private inbox: Signal[] = [];
   private running: Promise<void> | null = null;
   private again = false;
   private stopped = false;
+  private bootstrapped = false;
   private timer?: NodeJS.Timeout;
   private subscription?: Subscription;
   /** Reconciling with machines' reports runs on the tick and when a machine reports, not on every signal. */
@@ -74,15 +82,24 @@ export class JobDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
     this.policy = dispatchPolicy(config.jobs.dispatch);
   }
 
-  async onApplicationBootstrap(): Promise<void> {
-    await this.live.ready();
-    await this.starter.load();
+  /**
+   * Listens before any module's bootstrap: ingestion hands over what the broker queued while the
+   * service was down (a `job.finished`, a command result) as soon as its own bootstrap is done,
+   * and those wait in the inbox until the first pass.
+   */
+  onModuleInit(): void {
     this.subscription = merge(
       this.results.results$,
       this.liveEvents.events$,
       this.events.changes$,
       this.events.outbox$,
     ).subscribe((item) => this.observe(item));
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.live.ready();
+    await this.starter.load();
+    this.bootstrapped = true;
     this.timer = setInterval(() => {
       this.reconcileDue = true;
       this.kick();
@@ -100,7 +117,7 @@ export class JobDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** Runs a pass now, or right after the current one. */
   kick(): void {
-    if (this.stopped) return;
+    if (this.stopped || !this.bootstrapped) return;
     if (this.running) {
       this.again = true;
       return;

@@ -9,6 +9,7 @@ import { ManualClock, type Clock } from '../../src/common/clock.js';
 import type { AppConfig } from '../../src/config/app-config.js';
 import { loadConfig, type RawConfig } from '../../src/config/config.loader.js';
 import { MqttService } from '../../src/bridge/mqtt.service.js';
+import { discardServiceSession } from './mqtt-session.js';
 
 export const ADMIN = { email: 'admin@fabrique.test', password: 'correct horse battery staple' };
 
@@ -72,6 +73,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     },
     async close() {
       await testApp.app.close();
+      if (config.mqtt.url) await discardServiceSession(config.mqtt.url, config.mqtt.clientId);
       if (schema) await dropSchema(process.env.DATABASE_URL!, schema);
       rmSync(dataDir, { recursive: true, force: true });
     },
