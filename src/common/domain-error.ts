@@ -10,7 +10,8 @@ export type ErrorKind =
   | 'conflict' // 409
   | 'unsupported_media' // 415
   | 'rule' // 422: well-formed, but a domain rule refuses it
-  | 'rate_limited'; // 429
+  | 'rate_limited' // 429
+  | 'unavailable'; // 503: something the service depends on does not answer; try again later
 
 export abstract class DomainError extends Error {
   abstract readonly code: string;

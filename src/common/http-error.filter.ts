@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { asDatabaseUnavailable } from '../database/database-unavailable.js';
 import { DomainError, type ErrorKind } from './domain-error.js';
 
 const STATUS_BY_KIND: Record<ErrorKind, number> = {
@@ -12,6 +13,7 @@ const STATUS_BY_KIND: Record<ErrorKind, number> = {
   unsupported_media: HttpStatus.UNSUPPORTED_MEDIA_TYPE,
   rule: HttpStatus.UNPROCESSABLE_ENTITY,
   rate_limited: HttpStatus.TOO_MANY_REQUESTS,
+  unavailable: HttpStatus.SERVICE_UNAVAILABLE,
 };
 
 /** Codes for the framework's own HTTP errors (unknown route, body too large, bad JSON, ...). */
@@ -51,9 +53,11 @@ export class HttpErrorFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const response = http.getResponse<Response>();
     const request = http.getRequest<Request>();
-    const [status, body] = this.describe(error, request);
-    if (error instanceof DomainError && error.kind === 'rate_limited') {
-      const retry = error.details?.retryAfterSeconds;
+    // A database that does not answer is an outage to wait out (503), not a bug of ours (500).
+    const failure = asDatabaseUnavailable(error) ?? error;
+    const [status, body] = this.describe(failure, request);
+    if (failure instanceof DomainError && (failure.kind === 'rate_limited' || failure.kind === 'unavailable')) {
+      const retry = failure.details?.retryAfterSeconds;
       if (typeof retry === 'number') response.setHeader('Retry-After', String(retry));
     }
     response.status(status).json(body);

@@ -46,7 +46,15 @@ export interface AppConfig {
   network: { name: string };
   server: { port: number; host: string; publicUrl: string };
   dataDir: string;
-  database: { driver: 'sqlite'; file: string } | { driver: 'postgres'; url: string; schema?: string };
+  database: ({ driver: 'sqlite'; file: string } | { driver: 'postgres'; url: string; schema?: string }) & {
+    /**
+     * How long to wait for the database before answering 503: PostgreSQL, for a connection (new or
+     * from the pool); SQLite, for another process's write lock (busy_timeout).
+     */
+    connectTimeoutMs: number;
+    /** PostgreSQL only: the longest a statement may run (SQLite runs in-process and cannot be cut). */
+    statementTimeoutMs: number;
+  };
   mqtt: {
     topicPrefix: string;
     /** Set when MQTT_URL is given: the service is only a client of that broker. */

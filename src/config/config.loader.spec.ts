@@ -36,7 +36,12 @@ describe('loadConfig', () => {
     expect(config.sites.flatMap((site) => site.machines.map((m) => m.kind))).toEqual(
       expect.arrayContaining(['fdm_printer', 'embroidery']),
     );
-    expect(config.database).toEqual({ driver: 'sqlite', file: 'fabrique.sqlite' });
+    expect(config.database).toEqual({
+      driver: 'sqlite',
+      file: 'fabrique.sqlite',
+      connectTimeoutMs: 5_000,
+      statementTimeoutMs: 15_000,
+    });
     expect(config.mqtt.url).toBeUndefined();
     expect(Object.isFrozen(config.sites[0].machines[0])).toBe(true);
   });
@@ -46,7 +51,7 @@ describe('loadConfig', () => {
       env: { PORT: '8080', DATABASE_URL: 'postgres://db/fabrique', MQTT_URL: 'mqtt://broker:1883', MQTT_PORT: '1884' },
     });
     expect(config.server.port).toBe(8080);
-    expect(config.database).toEqual({ driver: 'postgres', url: 'postgres://db/fabrique', schema: undefined });
+    expect(config.database).toMatchObject({ driver: 'postgres', url: 'postgres://db/fabrique', schema: undefined });
     expect(config.mqtt.url).toBe('mqtt://broker:1883');
     expect(config.mqtt.embedded.port).toBe(1884);
   });

@@ -77,9 +77,13 @@ function applyEnvironment(raw: RawConfig, env: NodeJS.ProcessEnv, file: string):
 }
 
 function toAppConfig(raw: RawConfig, env: NodeJS.ProcessEnv, file: string): AppConfig {
+  const timeouts = {
+    connectTimeoutMs: (raw.database?.connectTimeoutSeconds ?? 5) * 1000,
+    statementTimeoutMs: (raw.database?.statementTimeoutSeconds ?? 15) * 1000,
+  };
   const database: AppConfig['database'] = raw.database?.url
-    ? { driver: 'postgres', url: raw.database.url, schema: raw.database.schema }
-    : { driver: 'sqlite', file: raw.database?.sqliteFile ?? 'fabrique.sqlite' };
+    ? { driver: 'postgres', url: raw.database.url, schema: raw.database.schema, ...timeouts }
+    : { driver: 'sqlite', file: raw.database?.sqliteFile ?? 'fabrique.sqlite', ...timeouts };
   const port = raw.server.port;
   const throttle = raw.auth.throttle ?? {};
   return {

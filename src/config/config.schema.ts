@@ -71,6 +71,8 @@ export const configSchema = {
         sqliteFile: { type: 'string', minLength: 1 },
         url: { type: 'string', pattern: '^postgres(ql)?://' },
         schema: { type: 'string', pattern: '^[a-z_][a-z0-9_]{0,62}$' },
+        connectTimeoutSeconds: { type: 'number', exclusiveMinimum: 0, maximum: 300 },
+        statementTimeoutSeconds: { type: 'number', exclusiveMinimum: 0, maximum: 3600 },
       },
     },
     mqtt: {
