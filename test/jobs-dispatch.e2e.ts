@@ -136,6 +136,36 @@ describe('job dispatch, message by message', () => {
     expect(none.body).toMatchObject({ field: 'file' });
   });
 
+  it('keeps French and Arabic file names as written, from a plain filename and from RFC 5987 filename*', async () => {
+    const upload = (name: string) =>
+      api(t, maker.token).multipart('/api/v1/jobs').field('siteId', SITE).attach('file', gcode, name);
+    for (const name of ['Chloé — pièce détachée.gcode', 'قطعة غيار لسلمى.gcode']) {
+      const draft = await upload(name);
+      expect(draft.status).toBe(201);
+      expect(draft.body.name).toBe(name);
+      expect((await job(draft.body.id)).name).toBe(name);
+    }
+
+    // A client that follows RFC 6266: an ASCII fallback, and the real name percent-encoded.
+    const boundary = 'fabrique-test-boundary';
+    const body = Buffer.concat([
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="siteId"\r\n\r\n${SITE}\r\n` +
+          `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="Chloe.gcode"; ` +
+          `filename*=UTF-8''${encodeURIComponent('Chloé à l’atelier.gcode')}\r\n` +
+          `Content-Type: application/octet-stream\r\n\r\n`,
+      ),
+      gcode,
+      Buffer.from(`\r\n--${boundary}--\r\n`),
+    ]);
+    const encoded = await api(t, maker.token)
+      .multipart('/api/v1/jobs')
+      .set('Content-Type', `multipart/form-data; boundary=${boundary}`)
+      .send(body);
+    expect(encoded.status).toBe(201);
+    expect(encoded.body.name).toBe('Chloé à l’atelier.gcode');
+  });
+
   it('sends start_job with a download link only that machine may use, while the job is on its way', async () => {
     const id = await queueJob();
     const start = (await bridge.nextCommand((c) => c.command === 'start_job' && c.jobId === id)) as Extract<

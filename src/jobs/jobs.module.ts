@@ -33,7 +33,13 @@ import { MachineDurationRatio } from './machine-duration.entity.js';
       useFactory: (config: AppConfig) => {
         const dest = join(config.dataDir, 'job-files', 'incoming');
         mkdirSync(dest, { recursive: true });
-        return { dest, limits: { fileSize: config.jobs.maxFileBytes, files: 1, fields: 10, parts: 12 } };
+        return {
+          dest,
+          limits: { fileSize: config.jobs.maxFileBytes, files: 1, fields: 10, parts: 12 },
+          // Browsers and curl send the file name's UTF-8 bytes as they are; busboy's default reads
+          // them as latin1 ("Chloé" became "ChloÃ©"). An RFC 5987 `filename*` names its own charset.
+          defParamCharset: 'utf8',
+        };
       },
     }),
     SitesModule,
