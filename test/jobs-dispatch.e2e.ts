@@ -136,6 +136,27 @@ describe('job dispatch, message by message', () => {
     expect(none.body).toMatchObject({ field: 'file' });
   });
 
+  it('refuses to queue for a maker whose training expired, saying so, before looking for a machine', async () => {
+    const lapsed = await createAccount(t, admin, { role: 'maker' });
+    // Just long enough to be granted: the suite's sessions must outlive this test's clock jump.
+    const expiresAt = new Date(t.clock.now() + 1_000).toISOString();
+    const granted = await api(t, admin).post(`/api/v1/users/${lapsed.id}/trainings`, {
+      training: 'fdm-basics',
+      expiresAt,
+    });
+    expect(granted.status).toBe(201);
+    t.clock.advance(2_000);
+    const draft = await api(t, lapsed.token)
+      .multipart('/api/v1/jobs')
+      .field('siteId', SITE)
+      .attach('file', gcode, 'a.gcode');
+    // A nozzle no printer has: the training still comes first, being what the maker cannot fix.
+    const queued = await api(t, lapsed.token).post(`/api/v1/jobs/${draft.body.id}/queue`, { needs: { nozzleMm: 1.8 } });
+    expect(queued.status).toBe(422);
+    expect(queued.body).toMatchObject({ code: 'TRAINING_REQUIRED', field: 'machineId' });
+    expect(queued.body.message).toBe("Your 'fdm-basics' training has expired. Ask the fablab staff to renew it.");
+  });
+
   it('keeps French and Arabic file names as written, from a plain filename and from RFC 5987 filename*', async () => {
     const upload = (name: string) =>
       api(t, maker.token).multipart('/api/v1/jobs').field('siteId', SITE).attach('file', gcode, name);

@@ -30,6 +30,13 @@ export const JOB_STATES = [
 export type JobState = (typeof JOB_STATES)[number];
 
 export const TERMINAL_STATES: readonly JobState[] = ['completed', 'failed', 'cancelled', 'lost'];
+/**
+ * A job still going for its maker: waiting in the queue or holding a machine. Every state but a
+ * draft and an ending, so a state added above counts as underway unless it is one of those.
+ */
+export const UNDERWAY_STATES: readonly JobState[] = JOB_STATES.filter(
+  (state) => state !== 'draft' && !TERMINAL_STATES.includes(state),
+);
 /** The machine holds the job: it must end there (finish, cancel, loss), never be sent again. */
 export const ON_MACHINE_STATES: readonly JobState[] = [
   'accepted',

@@ -21,6 +21,7 @@ import { JobFilesService } from './job-files.service.js';
 import { JobTransition } from './job-transition.entity.js';
 import { Job } from './job.entity.js';
 import { JobsController } from './jobs.controller.js';
+import { JobsErasure } from './jobs-erasure.js';
 import { JobsService } from './jobs.service.js';
 import { MachineDurationRatio } from './machine-duration.entity.js';
 
@@ -50,7 +51,7 @@ import { MachineDurationRatio } from './machine-duration.entity.js';
     BridgeModule,
   ],
   controllers: [JobsController],
-  providers: [JobEvents, JobFilesService, JobsService, JobStarter, JobReports, JobDispatcher],
+  providers: [JobEvents, JobFilesService, JobsService, JobStarter, JobReports, JobDispatcher, JobsErasure],
   exports: [JobEvents, JobsService],
 })
 export class JobsModule {}

@@ -131,7 +131,7 @@ describe('checkBooking order', () => {
       [
         'QUOTA_EXCEEDED',
         booking('2026-11-25T14:00', '2026-11-25T15:00'),
-        () => ctx.makerTrainings.push({ training: 'fdm-basics', expiresAtMs: null }),
+        () => ctx.makerTrainings.push({ training: 'fdm-basics', expiresAt: null }),
       ],
       ['RESERVATION_CONFLICT', booking('2026-11-25T14:00', '2026-11-25T15:00'), () => (ctx.makerReservations = [])],
       [null, booking('2026-11-25T14:00', '2026-11-25T15:00'), () => (ctx.machineBusy = [])],

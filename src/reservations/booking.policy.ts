@@ -1,4 +1,5 @@
 import { parseWallTime, type SiteCalendar } from '../sites/opening-hours.rules.js';
+import type { HeldTraining } from '../trainings/training-validity.rules.js';
 import {
   checkDuration,
   checkHorizon,
@@ -76,7 +77,7 @@ export interface BookingContext {
     adminStatus: 'active' | 'maintenance' | 'retired';
     requiredTraining: string | null;
   };
-  makerTrainings: Array<{ training: string; expiresAtMs: number | null }>;
+  makerTrainings: HeldTraining[];
   /** The maker's active reservations on any machine, without the one being moved. */
   makerReservations: Interval[];
   /** Active reservations and block occurrences on this machine, without the one being moved. */
