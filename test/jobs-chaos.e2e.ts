@@ -18,6 +18,8 @@ interface JobBody {
   state: string;
   machineId: string | null;
   transitions: Array<{ from: string | null; to: string; reason: string }>;
+  durations: { totalS: number } | null;
+  materialUsed: unknown[] | null;
 }
 
 /**
@@ -141,15 +143,19 @@ describe('jobs survive crashes', () => {
     });
   }
 
-  /** Exactly once, both as the service records it and as the machines did it. */
+  /**
+   * Exactly once, both as the service records it and as the machines did it, and with what the
+   * machine measured, even for a job that ended while the service or the broker was down.
+   */
   function expectExactlyOnce(jobs: JobBody[]): void {
     for (const job of jobs) {
       const endings = job.transitions.filter((t) => TERMINAL.includes(t.to));
-      expect({ id: job.id, endings: endings.length, state: job.state }).toEqual({
+      expect({
         id: job.id,
-        endings: 1,
-        state: 'completed',
-      });
+        endings: endings.length,
+        state: job.state,
+        results: job.durations !== null && (job.materialUsed?.length ?? 0) > 0,
+      }).toEqual({ id: job.id, endings: 1, state: 'completed', results: true });
       expect(ledger.starts.filter((s) => s.jobId === job.id)).toHaveLength(1);
     }
     expect(ledger.violations()).toEqual([]);

@@ -136,6 +136,57 @@ describe('job dispatch, message by message', () => {
     expect(none.body).toMatchObject({ field: 'file' });
   });
 
+  it('refuses to queue for a maker whose training expired, saying so, before looking for a machine', async () => {
+    const lapsed = await createAccount(t, admin, { role: 'maker' });
+    // Just long enough to be granted: the suite's sessions must outlive this test's clock jump.
+    const expiresAt = new Date(t.clock.now() + 1_000).toISOString();
+    const granted = await api(t, admin).post(`/api/v1/users/${lapsed.id}/trainings`, {
+      training: 'fdm-basics',
+      expiresAt,
+    });
+    expect(granted.status).toBe(201);
+    t.clock.advance(2_000);
+    const draft = await api(t, lapsed.token)
+      .multipart('/api/v1/jobs')
+      .field('siteId', SITE)
+      .attach('file', gcode, 'a.gcode');
+    // A nozzle no printer has: the training still comes first, being what the maker cannot fix.
+    const queued = await api(t, lapsed.token).post(`/api/v1/jobs/${draft.body.id}/queue`, { needs: { nozzleMm: 1.8 } });
+    expect(queued.status).toBe(422);
+    expect(queued.body).toMatchObject({ code: 'TRAINING_REQUIRED', field: 'machineId' });
+    expect(queued.body.message).toBe("Your 'fdm-basics' training has expired. Ask the fablab staff to renew it.");
+  });
+
+  it('keeps French and Arabic file names as written, from a plain filename and from RFC 5987 filename*', async () => {
+    const upload = (name: string) =>
+      api(t, maker.token).multipart('/api/v1/jobs').field('siteId', SITE).attach('file', gcode, name);
+    for (const name of ['Chloé — pièce détachée.gcode', 'قطعة غيار لسلمى.gcode']) {
+      const draft = await upload(name);
+      expect(draft.status).toBe(201);
+      expect(draft.body.name).toBe(name);
+      expect((await job(draft.body.id)).name).toBe(name);
+    }
+
+    // A client that follows RFC 6266: an ASCII fallback, and the real name percent-encoded.
+    const boundary = 'fabrique-test-boundary';
+    const body = Buffer.concat([
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="siteId"\r\n\r\n${SITE}\r\n` +
+          `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="Chloe.gcode"; ` +
+          `filename*=UTF-8''${encodeURIComponent('Chloé à l’atelier.gcode')}\r\n` +
+          `Content-Type: application/octet-stream\r\n\r\n`,
+      ),
+      gcode,
+      Buffer.from(`\r\n--${boundary}--\r\n`),
+    ]);
+    const encoded = await api(t, maker.token)
+      .multipart('/api/v1/jobs')
+      .set('Content-Type', `multipart/form-data; boundary=${boundary}`)
+      .send(body);
+    expect(encoded.status).toBe(201);
+    expect(encoded.body.name).toBe('Chloé à l’atelier.gcode');
+  });
+
   it('sends start_job with a download link only that machine may use, while the job is on its way', async () => {
     const id = await queueJob();
     const start = (await bridge.nextCommand((c) => c.command === 'start_job' && c.jobId === id)) as Extract<
@@ -257,7 +308,8 @@ describe('job dispatch, message by message', () => {
     expect(done).toMatchObject({ source: 'machine', durations: { totalS: 600 }, makerId: null });
   });
 
-  it('a job the machine finished while the service was down is completed, not run again', async () => {
+  /** A job running on the printer; then the service goes down and comes back on a new embedded broker. */
+  async function runningThenServiceRestarts(): Promise<{ id: string; ended: string }> {
     const id = await queueJob();
     const start = await bridge.nextCommand((c) => c.command === 'start_job' && c.jobId === id);
     await answer(start, { status: 'accepted', stage: 'accepted' });
@@ -272,13 +324,20 @@ describe('job dispatch, message by message', () => {
     );
     await until(id, 'running');
     await bridge.close();
+    // The job ends while the service is down, which it stays for a while.
+    const ended = new Date(t.clock.now()).toISOString();
+    t.clock.advance(20_000);
     await t.restart();
     // The embedded broker came back on a new port: the bridge reconnects there, in a new session.
     bridge = new FakeBridge({ ...bridgeOptions, url: t.mqttUrl, session: bridge.session + 1 });
     await bridge.connect();
     await bridge.send(bridge.encoder.meta(PRINTER, meta));
-    const ended = new Date(t.clock.now()).toISOString();
-    t.clock.advance(10_000);
+    return { id, ended };
+  }
+
+  it('a job the machine finished while the service was down is completed at its own end time, not run again', async () => {
+    const { id, ended } = await runningThenServiceRestarts();
+    // An older bridge: its state says how the job ended, nothing more.
     await bridge.send(
       bridge.encoder.state(PRINTER, {
         state: 'awaiting_clear',
@@ -291,6 +350,27 @@ describe('job dispatch, message by message', () => {
     t.clock.advance(10_000);
     const done = await until(id, 'completed');
     expect(done.stateReason).toContain('ended completed');
+    expect(done.endedAt).toBe(ended);
+    expect(startsFor(id)).toEqual([]);
+  });
+
+  it('a job that ended while the service was down keeps the durations and material its state repeats', async () => {
+    const { id, ended } = await runningThenServiceRestarts();
+    const results = {
+      durations: { totalS: 1_380, preparingS: 300, runningS: 1_080 },
+      materialUsed: [{ slot: '0', material: 'PLA', amount: 9.6, unit: 'g' as const }],
+    };
+    // The `job.finished` event is gone with the old broker; the retained state says it all.
+    await bridge.send(
+      bridge.encoder.state(PRINTER, {
+        state: 'awaiting_clear',
+        interventions: [],
+        lastJobOutcome: { jobId: id, outcome: 'completed', endedAt: ended, ...results },
+      }),
+    );
+    // Nothing more to wait for: no grace period for an event that could only repeat it.
+    const done = await until(id, 'completed');
+    expect(done).toMatchObject({ ...results, endedAt: ended });
     expect(startsFor(id)).toEqual([]);
   });
 

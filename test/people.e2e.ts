@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { JOB_STATES, UNDERWAY_STATES } from '../src/jobs/job-state.rules.js';
+import { Job } from '../src/jobs/job.entity.js';
+import { prusaSlicerGcode } from '../src/jobs/metadata/testing/gcode.fixtures.js';
+import { UserTraining } from '../src/trainings/user-training.entity.js';
+import { AccountErasureService } from '../src/users/account-erasure.service.js';
 import { api, createAccount, login, loginAdmin } from './support/http.js';
 import { book, paris, trainedMaker } from './support/booking.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
@@ -143,6 +149,54 @@ describe('account deletion', () => {
     expect(refused.body.code).toBe('ACCOUNT_BUSY');
     expect((await api(t, maker.token).post(`/api/v1/reservations/${booked.body.id}/cancel`)).status).toBe(200);
     expect((await api(t, maker.token).delete('/api/v1/me')).status).toBe(204);
+  });
+
+  it('waits until jobs underway end, in whatever state the jobs module counts as underway', async () => {
+    const jobs = t.app.get(DataSource).getRepository(Job);
+    for (const state of JOB_STATES) {
+      const maker = await createAccount(t, admin, { role: 'maker' });
+      const draft = await api(t, maker.token)
+        .multipart('/api/v1/jobs')
+        .field('siteId', 'saint-ouen')
+        .attach('file', Buffer.from(prusaSlicerGcode()), 'part.gcode');
+      expect(draft.status).toBe(201);
+      await jobs.update({ id: draft.body.id }, { state });
+      const answer = await api(t, maker.token).delete('/api/v1/me');
+      const underway = UNDERWAY_STATES.includes(state);
+      expect({ state, status: answer.status, jobIds: answer.body?.details?.jobIds }).toEqual({
+        state,
+        status: underway ? 409 : 204,
+        jobIds: underway ? [draft.body.id] : undefined,
+      });
+      if (!underway) expect((await jobs.findOneByOrFail({ id: draft.body.id })).name).toBe('erased');
+    }
+    // Only a draft and the endings let an account go; a state added later is underway by default.
+    expect(JOB_STATES.filter((state) => !UNDERWAY_STATES.includes(state))).toEqual([
+      'draft',
+      'completed',
+      'failed',
+      'cancelled',
+      'lost',
+    ]);
+  });
+
+  it('has a module erasing each table that names an account by foreign key: none can be forgotten', async () => {
+    const runner = t.app.get(DataSource).createQueryRunner();
+    const tables = await runner.getTables().finally(() => runner.release());
+    const bare = (name: string) => name.split('.').pop()!;
+    const naming = tables
+      .filter((table) => table.foreignKeys.some((fk) => bare(fk.referencedTableName) === 'users'))
+      .map((table) => bare(table.name));
+    expect(naming.length).toBeGreaterThan(3);
+    expect(t.app.get(AccountErasureService).tables()).toEqual(expect.arrayContaining(naming));
+  });
+
+  it('ends the trainings the person held', async () => {
+    const maker = await trainedMaker(t, admin);
+    const trainings = t.app.get(DataSource).getRepository(UserTraining);
+    expect(await trainings.countBy({ userId: maker.id })).toBe(2);
+    expect((await api(t, maker.token).delete('/api/v1/me')).status).toBe(204);
+    expect(await trainings.countBy({ userId: maker.id })).toBe(0);
   });
 
   it('lets admins delete an account, not staff', async () => {

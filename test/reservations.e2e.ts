@@ -142,6 +142,18 @@ describe('booking engine over HTTP', () => {
       expect(unknown.body.code).toBe('UNKNOWN_TRAINING');
     });
 
+    it('tells an untrained maker who picks a closed hour about the training first, then the hours', async () => {
+      const newcomer = await createAccount(t, adminToken, { role: 'maker' });
+      const sunday = { machineId: 'so-prusa-mk4-1', start: paris('sun', '11:00'), end: paris('sun', '12:00') };
+      const first = await book(t, newcomer.token, sunday);
+      expect(first.status).toBe(422);
+      expect(first.body).toMatchObject({ code: 'TRAINING_REQUIRED', field: 'machineId' });
+      // Only staff can fix that; once they have, the maker hears what is theirs to change.
+      await api(t, adminToken).post(`/api/v1/users/${newcomer.id}/trainings`, { training: 'fdm-basics' });
+      const then = await book(t, newcomer.token, sunday);
+      expect(then.body).toMatchObject({ code: 'OUTSIDE_OPENING_HOURS', field: 'start' });
+    });
+
     it('refuses a training that expires before the booking ends', async () => {
       const maker = await createAccount(t, adminToken, { role: 'maker' });
       await api(t, adminToken).post(`/api/v1/users/${maker.id}/trainings`, {

@@ -99,7 +99,7 @@ describe('statistics cannot be differenced into one maker’s figures', () => {
     for (let i = 0; i < 20; i++) await ran(regulars[i % 6], 'failed', `2026-01-06T1${i % 10}:0${i % 6}`);
     for (let i = 0; i < 8; i++) await ran(regulars[6 + i], 'completed', `2026-01-07T1${i}:00`);
     for (let i = 0; i < 9; i++) await ran(regulars[14 + i], 'lost', `2026-01-08T1${i}:00`);
-  }, 60_000);
+  });
   afterAll(() => t.close());
 
   const table = async (name: string, from: string, to: string, extra = ''): Promise<Table & { period: unknown }> => {

@@ -15,6 +15,7 @@ import { DeviceCredential } from './device-credential.entity.js';
 import { DeviceCredentialsService } from './device-credentials.service.js';
 import { resolveJwtSecret } from './jwt-secret.js';
 import { RefreshToken } from './refresh-token.entity.js';
+import { AuthErasure } from './auth-erasure.js';
 
 @Module({
   imports: [
@@ -34,7 +35,7 @@ import { RefreshToken } from './refresh-token.entity.js';
     MachinesModule,
   ],
   controllers: [AuthController, DevicesController],
-  providers: [AuthService, DeviceCredentialsService, { provide: APP_GUARD, useClass: AuthGuard }],
+  providers: [AuthService, DeviceCredentialsService, AuthErasure, { provide: APP_GUARD, useClass: AuthGuard }],
   exports: [AuthService, DeviceCredentialsService],
 })
 export class AuthModule {}

@@ -103,6 +103,7 @@ export class IngestionService implements OnApplicationBootstrap, OnModuleDestroy
     await this.live.ready();
     await this.refreshLookups();
     this.subscription = this.mqtt.messages$.subscribe((message) => this.accept(message));
+    this.mqtt.startDelivery();
     const subscribing = this.mqtt.subscribeTo(serviceSubscriptions(this.prefix));
     // Without a broker yet, boot goes on; mqtt.js sends the subscription once connected.
     if (this.mqtt.connected) await subscribing;

@@ -42,6 +42,11 @@ export class MqttService implements OnModuleInit, OnApplicationShutdown {
   private client?: MqttClient;
   private encoder?: ServiceEncoder;
   readonly messages$ = new Subject<MqttMessage>();
+  /**
+   * What the broker delivered before ingestion listened: a resumed session hands over the
+   * messages queued while the service was down right after CONNACK, before boot is over.
+   */
+  private early: MqttMessage[] | null = [];
   /** The embedded broker's bound port (useful when configured as 0), or null with an external broker. */
   embeddedPort: number | null = null;
 
@@ -59,7 +64,7 @@ export class MqttService implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onModuleInit(): Promise<void> {
-    const { url, embedded, topicPrefix, keepaliveSeconds } = this.config.mqtt;
+    const { url, embedded, topicPrefix, keepaliveSeconds, clientId } = this.config.mqtt;
     let brokerUrl = url;
     let credentials: { username?: string; password?: string } = {};
     if (!brokerUrl) {
@@ -83,7 +88,11 @@ export class MqttService implements OnModuleInit, OnApplicationShutdown {
     const will = this.encoder.status('offline');
     this.client = connect(brokerUrl, {
       ...credentials,
-      clientId: `fabrique-service-${randomSecret().slice(0, 12)}`,
+      // A persistent session under a stable id: while the service is down (crash, restart,
+      // deploy) the broker queues the QoS 1 messages of its subscriptions (job.finished, command
+      // results) instead of dropping them. Aedes and Mosquitto both keep it; MQTT.md, delivery.
+      clientId,
+      clean: false,
       keepalive: keepaliveSeconds,
       reconnectPeriod: 1_000,
       connectTimeout: FIRST_CONNECT_WAIT_MS,
@@ -95,8 +104,18 @@ export class MqttService implements OnModuleInit, OnApplicationShutdown {
       this.client?.publish(online.topic, Buffer.from(online.payload), { qos: 1, retain: true });
     });
     this.client.on('error', (error) => this.logger.warn(`MQTT: ${error.message}`));
-    this.client.on('message', (topic, payload) => this.messages$.next({ topic, payload }));
+    this.client.on('message', (topic, payload) => {
+      if (this.early) this.early.push({ topic, payload });
+      else this.messages$.next({ topic, payload });
+    });
     await this.firstConnection();
+  }
+
+  /** Hands messages to `messages$` from now on, first those that arrived before anyone listened. */
+  startDelivery(): void {
+    const early = this.early ?? [];
+    this.early = null;
+    for (const message of early) this.messages$.next(message);
   }
 
   async publish(topic: string, payload: string | Buffer, options: IClientPublishOptions = { qos: 1 }): Promise<void> {

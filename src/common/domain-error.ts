@@ -11,7 +11,7 @@ export type ErrorKind =
   | 'unsupported_media' // 415
   | 'rule' // 422: well-formed, but a domain rule refuses it
   | 'rate_limited' // 429
-  | 'unavailable'; // 503: a part the service depends on (the broker) cannot be reached now
+  | 'unavailable'; // 503: something the service depends on does not answer; try again later
 
 export abstract class DomainError extends Error {
   abstract readonly code: string;

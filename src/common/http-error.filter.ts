@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { asDatabaseUnavailable } from '../database/database-unavailable.js';
 import { DomainError, type ErrorKind } from './domain-error.js';
 import { requestIdOf, routeOf } from './request-route.js';
 
@@ -53,9 +54,11 @@ export class HttpErrorFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const response = http.getResponse<Response>();
     const request = http.getRequest<Request>();
-    const [status, body] = this.describe(error, request);
-    if (error instanceof DomainError && error.kind === 'rate_limited') {
-      const retry = error.details?.retryAfterSeconds;
+    // A database that does not answer is an outage to wait out (503), not a bug of ours (500).
+    const failure = asDatabaseUnavailable(error) ?? error;
+    const [status, body] = this.describe(failure, request);
+    if (failure instanceof DomainError && (failure.kind === 'rate_limited' || failure.kind === 'unavailable')) {
+      const retry = failure.details?.retryAfterSeconds;
       if (typeof retry === 'number') response.setHeader('Retry-After', String(retry));
     }
     response.status(status).json(body);

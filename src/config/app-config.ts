@@ -62,6 +62,13 @@ export interface AppConfig {
   database: ({ driver: 'sqlite'; file: string } | { driver: 'postgres'; url: string; schema?: string }) & {
     /** Further attempts, 3 s apart, when the database refuses the first connection at start. */
     connectRetries: number;
+    /**
+     * How long to wait for the database before answering 503: PostgreSQL, for a connection (new or
+     * from the pool); SQLite, for another process's write lock (busy_timeout).
+     */
+    connectTimeoutMs: number;
+    /** PostgreSQL only: the longest a statement may run (SQLite runs in-process and cannot be cut). */
+    statementTimeoutMs: number;
   };
   mqtt: {
     topicPrefix: string;
@@ -72,6 +79,8 @@ export interface AppConfig {
     keepaliveSeconds: number;
     /** Create, change and delete bridges' broker accounts through Mosquitto's dynamic-security plugin. */
     dynamicSecurity: boolean;
+    /** Stable across restarts: the broker keeps the service's persistent session under it. */
+    clientId: string;
   };
   auth: {
     /** Absent means: generated once and kept in the data folder. */

@@ -36,7 +36,13 @@ describe('loadConfig', () => {
     expect(config.sites.flatMap((site) => site.machines.map((m) => m.kind))).toEqual(
       expect.arrayContaining(['fdm_printer', 'embroidery']),
     );
-    expect(config.database).toEqual({ driver: 'sqlite', file: 'fabrique.sqlite', connectRetries: 9 });
+    expect(config.database).toEqual({
+      driver: 'sqlite',
+      file: 'fabrique.sqlite',
+      connectRetries: 9,
+      connectTimeoutMs: 5_000,
+      statementTimeoutMs: 15_000,
+    });
     expect(config.mqtt.url).toBeUndefined();
     expect(Object.isFrozen(config.sites[0].machines[0])).toBe(true);
   });
@@ -46,14 +52,19 @@ describe('loadConfig', () => {
       env: { PORT: '8080', DATABASE_URL: 'postgres://db/fabrique', MQTT_URL: 'mqtt://broker:1883', MQTT_PORT: '1884' },
     });
     expect(config.server.port).toBe(8080);
-    expect(config.database).toEqual({
-      driver: 'postgres',
-      url: 'postgres://db/fabrique',
-      schema: undefined,
-      connectRetries: 9,
-    });
+    expect(config.database).toMatchObject({ driver: 'postgres', url: 'postgres://db/fabrique', schema: undefined });
     expect(config.mqtt.url).toBe('mqtt://broker:1883');
     expect(config.mqtt.embedded.port).toBe(1884);
+  });
+
+  it('gives the service one MQTT client id per topic prefix, the same at every start, unless set', () => {
+    const load = (mutate: (raw: RawConfig) => void) =>
+      loadConfig({ env: { FABRIQUE_CONFIG: withFile(mutate) } }).mqtt.clientId;
+    const demoId = loadConfig({ env: {} }).mqtt.clientId;
+    expect(demoId).toMatch(/^fabrique-service-[0-9a-f]{12}$/);
+    expect(loadConfig({ env: {} }).mqtt.clientId).toBe(demoId);
+    expect(load((raw) => (raw.mqtt.topicPrefix = 'lab-b/v1'))).not.toBe(demoId);
+    expect(load((raw) => (raw.mqtt.clientId = 'fabrique-service-site-a'))).toBe('fabrique-service-site-a');
   });
 
   it.each([

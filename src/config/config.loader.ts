@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
@@ -108,10 +109,14 @@ function trustProxyValue(value: string): boolean | number | string {
 }
 
 function toAppConfig(raw: RawConfig, env: NodeJS.ProcessEnv, file: string, notices: string[]): AppConfig {
-  const connectRetries = raw.database?.connectRetries ?? 9;
+  const common = {
+    connectRetries: raw.database?.connectRetries ?? 9,
+    connectTimeoutMs: (raw.database?.connectTimeoutSeconds ?? 5) * 1000,
+    statementTimeoutMs: (raw.database?.statementTimeoutSeconds ?? 15) * 1000,
+  };
   const database: AppConfig['database'] = raw.database?.url
-    ? { driver: 'postgres', url: raw.database.url, schema: raw.database.schema, connectRetries }
-    : { driver: 'sqlite', file: raw.database?.sqliteFile ?? 'fabrique.sqlite', connectRetries };
+    ? { driver: 'postgres', url: raw.database.url, schema: raw.database.schema, ...common }
+    : { driver: 'sqlite', file: raw.database?.sqliteFile ?? 'fabrique.sqlite', ...common };
   const port = raw.server.port;
   const throttle = raw.auth.throttle ?? {};
   return {
@@ -139,6 +144,7 @@ function toAppConfig(raw: RawConfig, env: NodeJS.ProcessEnv, file: string, notic
       },
       keepaliveSeconds: raw.mqtt.keepaliveSeconds ?? 30,
       dynamicSecurity: raw.mqtt.dynamicSecurity ?? false,
+      clientId: raw.mqtt.clientId ?? serviceClientId(raw.mqtt.topicPrefix),
     },
     auth: {
       jwtSecret: raw.auth.jwtSecret,
@@ -294,4 +300,13 @@ function deepFreeze<T>(value: T): T {
     Object.freeze(value);
   }
   return value;
+}
+
+/**
+ * The same id at every start, so the broker keeps the service's session (and the events queued
+ * in it) while the service is down; one per topic prefix, so services sharing a broker under
+ * different prefixes never take each other's session over.
+ */
+export function serviceClientId(topicPrefix: string): string {
+  return `fabrique-service-${createHash('sha256').update(topicPrefix).digest('hex').slice(0, 12)}`;
 }

@@ -90,6 +90,8 @@ export const configSchema = {
         url: { type: 'string', pattern: '^postgres(ql)?://' },
         schema: { type: 'string', pattern: '^[a-z_][a-z0-9_]{0,62}$' },
         connectRetries: { type: 'integer', minimum: 0, maximum: 100 },
+        connectTimeoutSeconds: { type: 'number', exclusiveMinimum: 0, maximum: 300 },
+        statementTimeoutSeconds: { type: 'number', exclusiveMinimum: 0, maximum: 3600 },
       },
     },
     mqtt: {
@@ -101,6 +103,7 @@ export const configSchema = {
         url: { type: 'string', pattern: '^(mqtts?|wss?|tcp)://' },
         keepaliveSeconds: { type: 'integer', minimum: 1, maximum: 3600 },
         dynamicSecurity: { type: 'boolean' },
+        clientId: { type: 'string', pattern: '^[a-zA-Z0-9_-]{1,64}$' },
         embedded: {
           type: 'object',
           additionalProperties: false,

@@ -5,6 +5,13 @@ import { DataSource } from 'typeorm';
 import { Public } from '../auth/auth.decorators.js';
 import { MqttService } from '../bridge/mqtt.service.js';
 
+/**
+ * How long /health waits for the database. A probe must get an answer even while the database
+ * stalls (a load balancer gives up after a few seconds and learns nothing), and a database this
+ * slow to say `SELECT 1` is down for every request anyway.
+ */
+const DATABASE_CHECK_MS = 2_000;
+
 @ApiTags('health')
 @Controller('health')
 export class HealthController {
@@ -17,13 +24,22 @@ export class HealthController {
   @Public()
   @Get()
   async health(@Res({ passthrough: true }) response: Response) {
-    const database = await this.dataSource
-      .query('SELECT 1')
-      .then(() => ({ ok: true, driver: this.dataSource.options.type }))
-      .catch((error: Error) => ({ ok: false, driver: this.dataSource.options.type, error: error.message }));
+    const driver = this.dataSource.options.type;
+    const database = await withinTime(this.dataSource.query('SELECT 1'), DATABASE_CHECK_MS).then(
+      (answered) =>
+        answered ? { ok: true, driver } : { ok: false, driver, error: `no answer within ${DATABASE_CHECK_MS} ms` },
+      (error: Error) => ({ ok: false, driver, error: error.message }),
+    );
     const mqtt = { ok: this.mqtt.connected, mode: this.mqtt.mode };
     const ok = database.ok && mqtt.ok;
     response.status(ok ? 200 : 503);
     return { status: ok ? 'ok' : 'degraded', database, mqtt };
   }
+}
+
+/** True once `work` resolves, false if `ms` pass first; rejects as `work` does. */
+function withinTime(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  return Promise.race([work.then(() => true), late]).finally(() => clearTimeout(timer));
 }

@@ -1,8 +1,15 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+  type OnModuleInit,
+} from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, type EntityManager, type Repository } from 'typeorm';
 import { merge, type Subscription } from 'rxjs';
-import type { EventType } from '@fabrique/firmware-bridge';
+import type { EventType, LastJobOutcome } from '@fabrique/firmware-bridge';
 import { CommandResults, type ReceivedCommandResult } from '../bridge/command-results.js';
 import { MqttService } from '../bridge/mqtt.service.js';
 import { Clock } from '../common/clock.js';
@@ -13,6 +20,7 @@ import { MachineLiveEvents, type MachineLiveEvent } from '../machines/machine-li
 import { MachineLiveService } from '../machines/machine-live.service.js';
 import { nextSendAt, unansweredStart, type DispatchPolicy } from './dispatch.rules.js';
 import { JobCommand } from './job-command.entity.js';
+import { carriesResults } from './job-ending.rules.js';
 import { JobEvents } from './job-events.js';
 import { JOB_LOCK, moveJob, type JobChange, type JobMove } from './job-ledger.js';
 import { dispatchPolicy } from './job-outbox.js';
@@ -44,13 +52,14 @@ const JOB_EVENTS: readonly EventType[] = [
  * silent bridge), sends what the outbox holds, then starts queued jobs on free machines.
  */
 @Injectable()
-export class JobDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
+export class JobDispatcher implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Jobs');
   private readonly policy: DispatchPolicy;
   private inbox: Signal[] = [];
   private running: Promise<void> | null = null;
   private again = false;
   private stopped = false;
+  private bootstrapped = false;
   private timer?: NodeJS.Timeout;
   private subscription?: Subscription;
   /** Reconciling with machines' reports runs on the tick and when a machine reports, not on every signal. */
@@ -73,15 +82,24 @@ export class JobDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
     this.policy = dispatchPolicy(config.jobs.dispatch);
   }
 
-  async onApplicationBootstrap(): Promise<void> {
-    await this.live.ready();
-    await this.starter.load();
+  /**
+   * Listens before any module's bootstrap: ingestion hands over what the broker queued while the
+   * service was down (a `job.finished`, a command result) as soon as its own bootstrap is done,
+   * and those wait in the inbox until the first pass.
+   */
+  onModuleInit(): void {
     this.subscription = merge(
       this.results.results$,
       this.liveEvents.events$,
       this.events.changes$,
       this.events.outbox$,
     ).subscribe((item) => this.observe(item));
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.live.ready();
+    await this.starter.load();
+    this.bootstrapped = true;
     this.timer = setInterval(() => {
       this.reconcileDue = true;
       this.kick();
@@ -99,7 +117,7 @@ export class JobDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** Runs a pass now, or right after the current one. */
   kick(): void {
-    if (this.stopped) return;
+    if (this.stopped || !this.bootstrapped) return;
     if (this.running) {
       this.again = true;
       return;
@@ -177,7 +195,7 @@ export class JobDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
         c,
       ]),
     );
-    const moves: Array<{ job: Job; move: JobMove; command?: JobCommand }> = [];
+    const moves: Array<{ job: Job; move: JobMove; command?: JobCommand; ending?: LastJobOutcome }> = [];
     const now = this.clock.now();
     for (const job of active) {
       const live = job.machineId ? this.live.get(job.machineId) : null;
@@ -186,11 +204,15 @@ export class JobDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
       const ref = job.source === 'machine' ? job.machineJobRef : job.id;
       const fresh = snapshot !== null && live!.snapshotAt !== null && live!.snapshotAt > job.stateSince;
       const said = snapshot && fresh ? reportedBySnapshot(snapshot, ref) : null;
-      // An ending is taken from a snapshot only once the `job.finished` event (durations, material,
-      // the machine's reason) has had time to arrive: a snapshot can overtake it on the wire.
-      const settled = said !== null && (!isTerminal(said.to) || now - live!.snapshotAt! >= EVENT_GRACE_MS);
+      // An ending without the job's results is taken from a snapshot only once the `job.finished`
+      // event (durations, material) has had time to arrive: a snapshot can overtake it on the wire.
+      const settled =
+        said !== null &&
+        (!isTerminal(said.to) ||
+          (said.ending !== undefined && carriesResults(said.ending)) ||
+          now - live!.snapshotAt! >= EVENT_GRACE_MS);
       if (said && settled && said.to !== job.state && canMove(job.state, said.to)) {
-        moves.push({ job, move: { to: said.to, reason: said.reason, actor } });
+        moves.push({ job, move: { to: said.to, reason: said.reason, actor }, ending: said.ending });
         continue;
       }
       if (job.state === 'dispatching') {
@@ -229,7 +251,7 @@ export class JobDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
     if (moves.length === 0) return [];
     return this.writeLock.run(async (manager) => {
       const changes: Array<JobChange | null> = [];
-      for (const { job, move, command } of moves) {
+      for (const { job, move, command, ending } of moves) {
         if (command) {
           await manager
             .getRepository(JobCommand)
@@ -241,6 +263,10 @@ export class JobDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
           if (job.cancelRequestedAt !== null) move.to = 'cancelled';
         }
         if (isTerminal(move.to)) await this.dropPending(manager, job.id);
+        if (ending) {
+          changes.push(...(await this.reports.finish(manager, job, ending, move, now)));
+          continue;
+        }
         changes.push(
           ...(command
             ? [await moveJob(manager, job, move, now)]

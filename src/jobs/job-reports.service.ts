@@ -1,6 +1,12 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { In, IsNull, type EntityManager } from 'typeorm';
-import { uuidv7, type EventType, type JobFinishedEvent, type MachineStateSnapshot } from '@fabrique/firmware-bridge';
+import {
+  uuidv7,
+  type EventType,
+  type JobFinishedEvent,
+  type LastJobOutcome,
+  type MachineStateSnapshot,
+} from '@fabrique/firmware-bridge';
 import type { ReceivedCommandResult } from '../bridge/command-results.js';
 import { Clock } from '../common/clock.js';
 import type { AppConfig } from '../config/app-config.js';
@@ -9,11 +15,12 @@ import { MachineLiveService } from '../machines/machine-live.service.js';
 import { MachinesService } from '../machines/machines.service.js';
 import type { DispatchPolicy } from './dispatch.rules.js';
 import { JobCommand } from './job-command.entity.js';
+import { endingPatch } from './job-ending.rules.js';
 import { moveJob, recordNewJob, type JobChange, type JobMove } from './job-ledger.js';
 import { controlCommand, dispatchPolicy } from './job-outbox.js';
 import { MACHINE_TAKEN_STATES, ON_MACHINE_STATES, reportedByEvent, startAnswer } from './job-state.rules.js';
 import { JobStarter } from './job-starter.service.js';
-import { Job, type JobProgressView } from './job.entity.js';
+import { Job } from './job.entity.js';
 
 /** Something a bridge said that may move a job, handled in arrival order. */
 export type Signal =
@@ -132,26 +139,41 @@ export class JobReports {
       await manager.getRepository(Job).update({ id: job.id }, { progress: job.progress });
     }
     if (!reported) return [];
-    const patch: Partial<Job> = {};
-    if (type === 'job.finished') Object.assign(patch, finishedPatch(data as unknown as JobFinishedEvent));
-    if (type === 'job.finished' && job.state === reported.to) {
-      // The snapshot told us first (reconcile); the event brings what only it carries.
-      const details = job.state === 'completed' ? patch : { ...patch, failureReason: reported.reason };
+    if (type === 'job.finished') {
+      const move = { to: reported.to, reason: reported.reason, actor };
+      return this.finish(manager, job, data as unknown as JobFinishedEvent, move, now);
+    }
+    const changes = await this.reportedMove(manager, job, { to: reported.to, reason: reported.reason, actor }, now);
+    job = changes.at(-1)?.job ?? job;
+    if (ON_MACHINE_STATES.includes(job.state)) changes.push(...(await this.cancelIfRequested(manager, job, now)));
+    return changes;
+  }
+
+  /**
+   * The machine's account of how a job ended, from its `job.finished` or from a state repeating
+   * it: the job ends with the machine's end time and, when the account carries them, its results.
+   */
+  async finish(
+    manager: EntityManager,
+    job: Job,
+    ending: LastJobOutcome,
+    move: Omit<JobMove, 'patch'>,
+    now: number,
+  ): Promise<Array<JobChange | null>> {
+    const patch = endingPatch(ending, job, now);
+    if (job.state === move.to) {
+      // Ended already: by a state without the results (this account brings them), or by this
+      // same account heard twice (a redelivery), which must not be learned from twice.
+      if (job.durations !== null) return [];
+      const details = job.state === 'completed' ? patch : { ...patch, failureReason: move.reason };
       await manager.getRepository(Job).update({ id: job.id }, details);
       if (job.state === 'completed')
         await this.starter.learnFrom(manager, Object.assign(job, details), patch.durations ?? null);
       return [];
     }
-    const changes = await this.reportedMove(
-      manager,
-      job,
-      { to: reported.to, reason: reported.reason, actor, patch },
-      now,
-    );
-    job = changes.at(-1)?.job ?? job;
-    if (type === 'job.finished' && reported.to === 'completed')
-      await this.starter.learnFrom(manager, job, patch.durations ?? null);
-    if (ON_MACHINE_STATES.includes(job.state)) changes.push(...(await this.cancelIfRequested(manager, job, now)));
+    const changes = await this.reportedMove(manager, job, { ...move, patch }, now);
+    if (move.to === 'completed')
+      await this.starter.learnFrom(manager, changes.at(-1)?.job ?? job, patch.durations ?? null);
     return changes;
   }
 
@@ -243,17 +265,6 @@ export class JobReports {
       await manager.getRepository(JobCommand).insert(controlCommand('cancel', job, now, this.config.jobs.dispatch));
     return [];
   }
-}
-
-function finishedPatch(data: JobFinishedEvent): Partial<Job> {
-  const progress: JobProgressView = { pct: null, elapsedS: data.durations?.totalS ?? null, remainingS: 0 };
-  if (data.layer) progress.layer = data.layer;
-  if (data.stitch) progress.stitch = { current: data.stitch.current, total: data.stitch.total };
-  return {
-    durations: data.durations ?? null,
-    materialUsed: Array.isArray(data.materialUsed) ? data.materialUsed : [],
-    progress,
-  };
 }
 
 function emptyJob(now: number): Omit<Job, 'id' | 'siteId' | 'source' | 'name' | 'kind' | 'state' | 'stateReason'> {

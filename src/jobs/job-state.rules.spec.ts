@@ -231,8 +231,24 @@ describe('what a machine snapshot says about a job', () => {
     expect(reportedBySnapshot(waiting, JOB)).toEqual({
       to: 'completed',
       reason: 'the machine reports the job ended completed',
+      ending: ended(JOB, 'completed'),
     });
     expect(reportedBySnapshot(snapshot({ lastJobOutcome: ended(JOB, 'failed') }), JOB)?.to).toBe('failed');
+  });
+
+  it('hands on the results and the machine’s reason the state repeats from job.finished', () => {
+    const failed = {
+      ...ended(JOB, 'failed'),
+      durations: { totalS: 300 },
+      materialUsed: [{ amount: 2.5, unit: 'g' as const }],
+      nativeCode: 'HMS_0300',
+      message: 'Nozzle clog',
+    };
+    expect(reportedBySnapshot(snapshot({ state: 'awaiting_clear', lastJobOutcome: failed }), JOB)).toEqual({
+      to: 'failed',
+      reason: 'failed: HMS_0300: Nozzle clog',
+      ending: failed,
+    });
   });
 
   it('trusts the outcome over leftover progress once the machine is back at rest', () => {

@@ -3,6 +3,7 @@ import type {
   CommandResult,
   EventType,
   JobOutcome,
+  LastJobOutcome,
   MachineStateSnapshot,
   PauseReason,
 } from '@fabrique/firmware-bridge';
@@ -29,6 +30,13 @@ export const JOB_STATES = [
 export type JobState = (typeof JOB_STATES)[number];
 
 export const TERMINAL_STATES: readonly JobState[] = ['completed', 'failed', 'cancelled', 'lost'];
+/**
+ * A job still going for its maker: waiting in the queue or holding a machine. Every state but a
+ * draft and an ending, so a state added above counts as underway unless it is one of those.
+ */
+export const UNDERWAY_STATES: readonly JobState[] = JOB_STATES.filter(
+  (state) => state !== 'draft' && !TERMINAL_STATES.includes(state),
+);
 /** The machine holds the job: it must end there (finish, cancel, loss), never be sent again. */
 export const ON_MACHINE_STATES: readonly JobState[] = [
   'accepted',
@@ -74,6 +82,8 @@ export function canMove(from: JobState, to: JobState): boolean {
 export interface Reported {
   to: JobState;
   reason: string;
+  /** The machine's record of how the job ended, when the report is that ending (a snapshot's). */
+  ending?: LastJobOutcome;
 }
 
 /** A paused job waits for a person when the machine stopped by itself. */
@@ -111,16 +121,17 @@ export function reportedByEvent(type: EventType, data: Record<string, unknown>):
     case 'job.resumed':
       return { to: 'running', reason: 'the job resumed' };
     case 'job.finished':
-      return { to: data.outcome as JobOutcome, reason: finishedReason(data) };
+      return { to: data.outcome as JobOutcome, reason: finishedReason(data, 'the machine reported the job') };
     default:
       return null;
   }
 }
 
-function finishedReason(data: Record<string, unknown>): string {
+/** The machine's own code and message when it gave them, else `${plain} ${outcome}`. */
+function finishedReason(data: Partial<Record<'outcome' | 'nativeCode' | 'message', unknown>>, plain: string): string {
   const outcome = data.outcome as JobOutcome;
   const detail = [data.nativeCode, data.message].filter((x) => typeof x === 'string' && x !== '').join(': ');
-  return detail ? `${outcome}: ${detail}` : `the machine reported the job ${outcome}`;
+  return detail ? `${outcome}: ${detail}` : `${plain} ${outcome}`;
 }
 
 /**
@@ -128,7 +139,8 @@ function finishedReason(data: Record<string, unknown>): string {
  * an id of ours, started at the machine); null when it says nothing about it.
  */
 export function reportedBySnapshot(snapshot: MachineStateSnapshot, jobId: string | null): Reported | null {
-  const ended = snapshot.lastJobOutcome?.jobId === jobId ? snapshot.lastJobOutcome.outcome : null;
+  const ending = snapshot.lastJobOutcome?.jobId === jobId ? snapshot.lastJobOutcome : undefined;
+  const ended = ending?.outcome ?? null;
   // A machine back at rest that still shows the job's progress has finished it: the outcome wins.
   const holds = snapshot.job?.jobId === jobId && !(ended !== null && AT_REST.includes(snapshot.state));
   if (snapshot.job && holds) {
@@ -145,7 +157,8 @@ export function reportedBySnapshot(snapshot: MachineStateSnapshot, jobId: string
         return { to: 'running', reason: `the machine reports the job ${snapshot.state}` };
     }
   }
-  if (ended !== null) return { to: ended, reason: `the machine reports the job ended ${ended}` };
+  if (ending)
+    return { to: ending.outcome, reason: finishedReason(ending, 'the machine reports the job ended'), ending };
   return null;
 }
 

@@ -22,6 +22,7 @@ import { JobOwnersAnswer } from './job-owners.answer.js';
 import { JobTransition } from './job-transition.entity.js';
 import { Job } from './job.entity.js';
 import { JobsController } from './jobs.controller.js';
+import { JobsErasure } from './jobs-erasure.js';
 import { JobsService } from './jobs.service.js';
 import { MachineDurationRatio } from './machine-duration.entity.js';
 
@@ -34,7 +35,13 @@ import { MachineDurationRatio } from './machine-duration.entity.js';
       useFactory: (config: AppConfig) => {
         const dest = join(config.dataDir, 'job-files', 'incoming');
         mkdirSync(dest, { recursive: true });
-        return { dest, limits: { fileSize: config.jobs.maxFileBytes, files: 1, fields: 10, parts: 12 } };
+        return {
+          dest,
+          limits: { fileSize: config.jobs.maxFileBytes, files: 1, fields: 10, parts: 12 },
+          // Browsers and curl send the file name's UTF-8 bytes as they are; busboy's default reads
+          // them as latin1 ("Chloé" became "ChloÃ©"). An RFC 5987 `filename*` names its own charset.
+          defParamCharset: 'utf8',
+        };
       },
     }),
     SitesModule,
@@ -45,7 +52,16 @@ import { MachineDurationRatio } from './machine-duration.entity.js';
     BridgeModule,
   ],
   controllers: [JobsController],
-  providers: [JobEvents, JobFilesService, JobsService, JobStarter, JobReports, JobDispatcher, JobOwnersAnswer],
+  providers: [
+    JobEvents,
+    JobFilesService,
+    JobsService,
+    JobStarter,
+    JobReports,
+    JobDispatcher,
+    JobOwnersAnswer,
+    JobsErasure,
+  ],
   exports: [JobEvents, JobsService],
 })
 export class JobsModule {}

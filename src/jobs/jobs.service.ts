@@ -20,6 +20,7 @@ import { MachineLiveService } from '../machines/machine-live.service.js';
 import { MachinesService } from '../machines/machines.service.js';
 import { ReservationsService } from '../reservations/reservations.service.js';
 import { SitesService } from '../sites/sites.service.js';
+import { trainingStanding } from '../trainings/training-validity.rules.js';
 import { TrainingsService } from '../trainings/trainings.service.js';
 import { UsersService } from '../users/users.service.js';
 import { controlCommand, type ControlCommand } from './job-outbox.js';
@@ -28,7 +29,7 @@ import { JobEvents } from './job-events.js';
 import { JobFilesService } from './job-files.service.js';
 import { JOB_LOCK, moveJob, recordNewJob, type JobChange } from './job-ledger.js';
 import { queuedJob, schedulableMachine } from './job-machines.js';
-import { isTerminal, MACHINE_TAKEN_STATES, ON_MACHINE_STATES, TERMINAL_STATES } from './job-state.rules.js';
+import { isTerminal, ON_MACHINE_STATES, TERMINAL_STATES, UNDERWAY_STATES } from './job-state.rules.js';
 import { JobTransition } from './job-transition.entity.js';
 import { Job } from './job.entity.js';
 import type { JobListQuery, QueueJobDto, ReorderJobDto, UploadJobDto } from './jobs.dto.js';
@@ -132,6 +133,8 @@ export class JobsService {
       });
     }
     if (job.state !== 'draft') throw new JobStateConflictError(`This job is already ${job.state}.`);
+    // What the maker cannot fix alone comes first: no point choosing a machine they may not use.
+    if (job.ownerId && !(staff && job.ownerId === userIdOf(principal))) await this.checkTraining(job);
     const needs: JobNeeds = body.needs ? { ...body.needs } : job.needs;
     const reservation = body.reservationId ? await this.ownReservation(body.reservationId, job, principal) : null;
     const targetMachineId = reservation?.machineId ?? body.machineId ?? null;
@@ -145,7 +148,6 @@ export class JobsService {
       reservation,
       body.machineId ? 'machineId' : 'needs',
     );
-    if (job.ownerId && !(staff && job.ownerId === userIdOf(principal))) await this.checkTraining(job);
     const now = this.clock.now();
     const change = await this.writeLock.run(async (manager) => {
       const fresh = await this.reload(manager, job.id);
@@ -203,7 +205,7 @@ export class JobsService {
     const where: FindOptionsWhere<Job> = {};
     if (query.siteId) where.siteId = query.siteId;
     if (query.machineId) where.machineId = query.machineId;
-    if (query.state === 'active') where.state = In([...MACHINE_TAKEN_STATES, 'queued']);
+    if (query.state === 'active') where.state = In([...UNDERWAY_STATES]);
     else if (query.state === 'ended') where.state = In([...TERMINAL_STATES]);
     else if (query.state) where.state = query.state;
     const from = query.from ? MoreThanOrEqual(Date.parse(query.from)) : null;
@@ -381,15 +383,17 @@ export class JobsService {
     );
   }
 
+  /** The maker must hold the training now, as they would to book the machine (trainings' one rule). */
   private async checkTraining(job: Job): Promise<void> {
     const required = this.machines.requiredTraining(job.kind);
     if (!required || !job.ownerId) return;
-    const now = this.clock.now();
-    const held = await this.trainings.heldBy(job.ownerId);
-    if (held.some((t) => t.training === required && (t.expiresAt === null || t.expiresAt > now))) return;
+    const standing = trainingStanding(await this.trainings.heldBy(job.ownerId), required, this.clock.now());
+    if (standing.valid) return;
     throw new JobRefusedError(
       'TRAINING_REQUIRED',
-      `This job needs the '${required}' training. Ask the fablab staff to train you.`,
+      standing.expiresAt === null
+        ? `This job needs the '${required}' training. Ask the fablab staff to train you.`
+        : `Your '${required}' training has expired. Ask the fablab staff to renew it.`,
       { field: 'machineId' },
     );
   }

@@ -251,13 +251,13 @@ describe('OUTSIDE_OPENING_HOURS', () => {
 
 describe('TRAINING_REQUIRED', () => {
   const trained = (expiresAt: string | null) => [
-    { training: 'fdm-basics', expiresAtMs: expiresAt === null ? null : at(expiresAt) },
+    { training: 'fdm-basics', expiresAt: expiresAt === null ? null : at(expiresAt) },
   ];
   const ctxFor = (makerTrainings: BookingContext['makerTrainings']) =>
     buildContext({ machine: { ...buildContext().machine, requiredTraining: 'fdm-basics' }, makerTrainings });
 
   it('asks an untrained maker to get trained, even when they hold other trainings', () => {
-    const ctx = ctxFor([{ training: 'laser-basics', expiresAtMs: null }]);
+    const ctx = ctxFor([{ training: 'laser-basics', expiresAt: null }]);
     expect(checkBooking(tomorrow, ctx)).toEqual({
       code: 'TRAINING_REQUIRED',
       message: "This machine needs the 'fdm-basics' training. Ask the fablab staff to train you.",

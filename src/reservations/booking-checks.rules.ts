@@ -15,6 +15,7 @@ import {
   formatTime,
   formatWhen,
 } from './booking-wording.rules.js';
+import { trainingStanding } from '../trainings/training-validity.rules.js';
 import type { Interval } from './intervals.js';
 
 /**
@@ -166,19 +167,18 @@ export function checkOpeningHours(req: Interval, ctx: BookingContext): BookingVi
 export function checkTraining(req: Interval, ctx: BookingContext): BookingViolation | null {
   const required = ctx.machine.requiredTraining;
   if (!required) return null;
-  const held = ctx.makerTrainings.filter((t) => t.training === required);
-  if (held.some((t) => t.expiresAtMs === null || t.expiresAtMs >= req.end)) return null;
+  const standing = trainingStanding(ctx.makerTrainings, required, req.end);
+  if (standing.valid) return null;
   const field = 'machineId' as const;
-  if (held.length === 0) {
+  if (standing.expiresAt === null) {
     return {
       code: 'TRAINING_REQUIRED',
       message: `This machine needs the '${required}' training. Ask the fablab staff to train you.`,
       field,
     };
   }
-  const expiry = Math.max(...held.map((t) => t.expiresAtMs ?? 0));
-  const day = formatDay(expiry, ctx.calendar.timeZone);
-  const when = expiry <= ctx.nowMs ? `expired on ${day}` : `expires on ${day}, before this booking ends`;
+  const day = formatDay(standing.expiresAt, ctx.calendar.timeZone);
+  const when = standing.expiresAt <= ctx.nowMs ? `expired on ${day}` : `expires on ${day}, before this booking ends`;
   return {
     code: 'TRAINING_REQUIRED',
     message: `Your '${required}' training ${when}. Ask the fablab staff to renew it.`,

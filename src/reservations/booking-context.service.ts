@@ -47,7 +47,7 @@ export class BookingContextService {
    */
   async trainingsOf(makerId: string): Promise<BookingContext['makerTrainings']> {
     const held = await this.trainings.heldBy(makerId);
-    return held.map((t) => ({ training: t.training, expiresAtMs: t.expiresAt }));
+    return held.map((t) => ({ training: t.training, expiresAt: t.expiresAt }));
   }
 
   async load(

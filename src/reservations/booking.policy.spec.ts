@@ -119,20 +119,21 @@ describe('checkBooking order', () => {
       machineBusy: [{ ...booking('2026-11-25T14:30', '2026-11-25T15:30'), kind: 'block' }],
     };
     const steps: Array<[BookingRuleCode | null, Interval, () => void]> = [
-      ['MACHINE_UNAVAILABLE', booking('2026-11-24T09:10', '2026-11-24T09:00'), () => {}],
-      ['INVALID_DURATION', booking('2026-11-24T09:10', '2026-11-24T09:00'), () => (ctx.machine.adminStatus = 'active')],
-      ['IN_THE_PAST', booking('2026-11-24T09:10', '2026-11-24T09:20'), () => {}],
+      ['INVALID_DURATION', booking('2026-11-24T09:10', '2026-11-24T09:00'), () => {}],
+      // What the maker cannot fix alone comes first, even for a request that breaks everything else.
+      ['TRAINING_REQUIRED', booking('2026-11-24T09:10', '2026-11-24T09:20'), () => {}],
+      [
+        'MACHINE_UNAVAILABLE',
+        booking('2026-11-24T09:10', '2026-11-24T09:20'),
+        () => ctx.makerTrainings.push({ training: 'fdm-basics', expiresAt: null }),
+      ],
+      ['IN_THE_PAST', booking('2026-11-24T09:10', '2026-11-24T09:20'), () => (ctx.machine.adminStatus = 'active')],
       ['NOT_ON_SLOT_GRID', booking('2026-11-24T10:10', '2026-11-24T10:20'), () => {}],
       ['INVALID_DURATION', booking('2026-11-24T10:30', '2026-11-24T11:00'), () => {}],
       ['TOO_SHORT_NOTICE', booking('2026-11-24T10:30', '2026-11-24T11:30'), () => {}],
       ['TOO_FAR_AHEAD', booking('2026-12-13T10:00', '2026-12-13T11:00'), () => {}],
       ['OUTSIDE_OPENING_HOURS', booking('2026-11-29T10:00', '2026-11-29T11:00'), () => {}],
-      ['TRAINING_REQUIRED', booking('2026-11-25T14:00', '2026-11-25T15:00'), () => {}],
-      [
-        'QUOTA_EXCEEDED',
-        booking('2026-11-25T14:00', '2026-11-25T15:00'),
-        () => ctx.makerTrainings.push({ training: 'fdm-basics', expiresAtMs: null }),
-      ],
+      ['QUOTA_EXCEEDED', booking('2026-11-25T14:00', '2026-11-25T15:00'), () => {}],
       ['RESERVATION_CONFLICT', booking('2026-11-25T14:00', '2026-11-25T15:00'), () => (ctx.makerReservations = [])],
       [null, booking('2026-11-25T14:00', '2026-11-25T15:00'), () => (ctx.machineBusy = [])],
     ];

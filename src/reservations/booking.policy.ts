@@ -1,4 +1,5 @@
 import { parseWallTime, type SiteCalendar } from '../sites/opening-hours.rules.js';
+import type { HeldTraining } from '../trainings/training-validity.rules.js';
 import {
   checkDuration,
   checkHorizon,
@@ -76,7 +77,7 @@ export interface BookingContext {
     adminStatus: 'active' | 'maintenance' | 'retired';
     requiredTraining: string | null;
   };
-  makerTrainings: Array<{ training: string; expiresAtMs: number | null }>;
+  makerTrainings: HeldTraining[];
   /** The maker's active reservations on any machine, without the one being moved. */
   makerReservations: Interval[];
   /** Active reservations and block occurrences on this machine, without the one being moved. */
@@ -155,21 +156,23 @@ export function validateBookingPolicy(p: BookingPolicy): string | null {
 
 /**
  * The first rule a booking request breaks, or null when it may be booked. Checks run in this
- * fixed order so the maker always sees the same, most fundamental reason first:
+ * fixed order: first what the maker cannot fix alone (only staff train people and run the
+ * machines), then what they can change themselves (the time, the length, another slot), so
+ * fixing one refusal never just reveals one that could have been said first:
  *
- *  1. MACHINE_UNAVAILABLE    machine in maintenance or retired
- *  2. INVALID_DURATION       end not after start (malformed request)
- *  3. IN_THE_PAST            start before now
- *  4. NOT_ON_SLOT_GRID       start or end off the local slot grid
- *  5. INVALID_DURATION       shorter than min, longer than max (or the start's band max)
- *  6. TOO_SHORT_NOTICE       start sooner than the minimum notice
- *  7. TOO_FAR_AHEAD          start's local date after today + horizonDays (site zone)
- *  8. OUTSIDE_OPENING_HOURS  not inside open time (with allowRunPastClosing: start not open)
- *  9. TRAINING_REQUIRED      required training missing or expiring before the booking ends
+ *  1. INVALID_DURATION       end not after start (malformed request)
+ *  2. TRAINING_REQUIRED      required training missing or expiring before the booking ends
+ *  3. MACHINE_UNAVAILABLE    machine in maintenance or retired
+ *  4. IN_THE_PAST            start before now
+ *  5. NOT_ON_SLOT_GRID       start or end off the local slot grid
+ *  6. INVALID_DURATION       shorter than min, longer than max (or the start's band max)
+ *  7. TOO_SHORT_NOTICE       start sooner than the minimum notice
+ *  8. TOO_FAR_AHEAD          start's local date after today + horizonDays (site zone)
+ *  9. OUTSIDE_OPENING_HOURS  not inside open time (with allowRunPastClosing: start not open)
  * 10. QUOTA_EXCEEDED         open bookings, then hours per local day, then per local ISO week
  * 11. RESERVATION_CONFLICT   overlaps a block, or a reservation closer than bufferMinutes
  *
- * `skipPolicy` (staff booking for someone) keeps 1, 2, 3 and 11 only, and drops the buffer:
+ * `skipPolicy` (staff booking for someone) keeps 1, 3, 4 and 11 only, and drops the buffer:
  * maintenance still blocks, overlap is never allowed, policy is the staff's call.
  */
 export function checkBooking(
@@ -177,22 +180,15 @@ export function checkBooking(
   ctx: BookingContext,
   opts: { skipPolicy?: boolean } = {},
 ): BookingViolation | null {
+  const policyOnly = (...checks: BookingCheck[]) => (opts.skipPolicy ? [] : checks);
   const bufferMs = opts.skipPolicy ? 0 : ctx.policy.bufferMinutes * 60_000;
-  const policyChecks = [
-    checkSlotGrid,
-    checkDuration,
-    checkNotice,
-    checkHorizon,
-    checkOpeningHours,
-    checkTraining,
-    checkQuotas,
-  ];
-  const checks = [
-    checkMachineAvailable,
+  const checks: BookingCheck[] = [
     checkWellFormed,
+    ...policyOnly(checkTraining),
+    checkMachineAvailable,
     checkNotInPast,
-    ...(opts.skipPolicy ? [] : policyChecks),
-    (r: Interval, c: BookingContext) => checkConflict(r, c, bufferMs),
+    ...policyOnly(checkSlotGrid, checkDuration, checkNotice, checkHorizon, checkOpeningHours, checkQuotas),
+    (r, c) => checkConflict(r, c, bufferMs),
   ];
   for (const check of checks) {
     const violation = check(req, ctx);
@@ -200,3 +196,5 @@ export function checkBooking(
   }
   return null;
 }
+
+type BookingCheck = (req: Interval, ctx: BookingContext) => BookingViolation | null;

@@ -22,6 +22,7 @@ import { ReservationsService } from './reservations.service.js';
 import { WaitlistEntry } from './waitlist-entry.entity.js';
 import { WaitlistController } from './waitlist.controller.js';
 import { WaitlistService } from './waitlist.service.js';
+import { ReservationsErasure } from './reservations-erasure.js';
 
 @Module({
   imports: [
@@ -49,6 +50,7 @@ import { WaitlistService } from './waitlist.service.js';
     NoShowService,
     CalendarService,
     ReservationTagsService,
+    ReservationsErasure,
   ],
   exports: [BookingEvents, ReservationsService, AvailabilityService, BlocksService, NoShowService],
 })

@@ -5,11 +5,12 @@ import { UsersModule } from '../users/users.module.js';
 import { TrainingsController } from './trainings.controller.js';
 import { TrainingsService } from './trainings.service.js';
 import { UserTraining } from './user-training.entity.js';
+import { TrainingsErasure } from './trainings-erasure.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature([UserTraining]), UsersModule, AuditModule],
   controllers: [TrainingsController],
-  providers: [TrainingsService],
+  providers: [TrainingsService, TrainingsErasure],
   exports: [TrainingsService],
 })
 export class TrainingsModule {}

@@ -12,6 +12,6 @@ import { UsersService } from './users.service.js';
   imports: [TypeOrmModule.forFeature([User]), SitesModule],
   controllers: [UsersController, PeopleController],
   providers: [UsersService, PeopleService, AccountErasureService],
-  exports: [UsersService],
+  exports: [UsersService, AccountErasureService],
 })
 export class UsersModule {}

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { parse, stringify } from 'yaml';
-import type { RawConfig } from '../../src/config/config.loader.js';
+import { serviceClientId, type RawConfig } from '../../src/config/config.loader.js';
+import { discardServiceSession } from './mqtt-session.js';
 import { PATIENCE_MS } from './patience.js';
 import { ADMIN, type TestApp } from './test-app.js';
 
@@ -242,6 +243,7 @@ export async function startServiceProcess(options: ServiceProcessOptions = {}): 
     },
     async close() {
       await stopGracefully();
+      if (mqttUrl) await discardServiceSession(mqttUrl, raw.mqtt.clientId ?? serviceClientId(raw.mqtt.topicPrefix));
       await cleanUp(folder, databaseUrl, schema);
     },
   };

@@ -1,5 +1,4 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { connect as connectTcp, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command, JobOutcome } from '@fabrique/firmware-bridge';
@@ -19,6 +18,7 @@ import {
 } from '@fabrique/firmware-bridge/runtime';
 import { api, loginAdmin } from './http.js';
 import { asTestApp } from './service-process.js';
+import { TcpRelay } from './tcp-relay.js';
 
 /** Per-job fault rates at zero: a job then ends `completed` unless the test cancels it. */
 export const FDM_NO_FAULTS = { firstLayerFailureRate: 0, clogRate: 0, userCancelRate: 0, transferFailureRate: 0 };
@@ -221,14 +221,14 @@ export async function startSimulatedBridge(options: SimulatedBridgeOptions): Pro
       options.bridgeId,
       machineIds,
     ));
-  const relay = await Relay.start(options.mqttUrl);
+  const relay = await relayTo(options.mqttUrl);
   const dataDir = mkdtempSync(join(tmpdir(), `fabrique-sim-${options.bridgeId}-`));
   const warp = options.warp ?? 60;
   const config = parseBridgeConfig(
     {
       bridgeId: options.bridgeId,
       broker: {
-        url: relay.url,
+        url: relay.via(options.mqttUrl),
         password,
         keepaliveSeconds: options.keepaliveSeconds ?? 5,
         reconnectSeconds: options.reconnectSeconds ?? 0.2,
@@ -263,7 +263,7 @@ export class SimulatedBridge {
 
   constructor(
     private readonly config: Readonly<BridgeConfig>,
-    private readonly relay: Relay,
+    private readonly relay: TcpRelay,
     readonly ledger: JobLedger,
     private readonly logger: Logger,
   ) {}
@@ -416,83 +416,14 @@ class RecordingAdapter implements MachineAdapter {
 }
 
 /**
- * A TCP relay between one bridge and its broker. Destroying both halves of a relayed connection
- * is what a pulled cable looks like from both ends, whatever the broker is (embedded, Aedes,
+ * A relay of the bridge's own in front of its broker: cutting both halves of its connection is
+ * what a pulled cable looks like from both ends, whatever the broker is (embedded, Aedes,
  * Mosquitto), and it needs no hook inside the bridge runtime.
  */
-class Relay {
-  private readonly pairs = new Set<[Socket, Socket]>();
-  private held: Promise<unknown> | null = null;
-
-  private readonly server: Server = createServer((downstream) => this.accept(downstream));
-  private port = 0;
-
-  private constructor(
-    private readonly brokerHost: string,
-    private readonly brokerPort: number,
-  ) {}
-
-  static async start(brokerUrl: string): Promise<Relay> {
-    const target = new URL(brokerUrl);
-    if (target.protocol !== 'mqtt:' && target.protocol !== 'tcp:') {
-      throw new Error(`the bridge relay speaks plain TCP only, not ${target.protocol}`);
-    }
-    const relay = new Relay(target.hostname, Number(target.port || 1883));
-    await new Promise<void>((resolve, reject) => {
-      relay.server.once('error', reject);
-      relay.server.listen(0, '127.0.0.1', () => resolve());
-    });
-    const address = relay.server.address();
-    relay.port = typeof address === 'object' && address ? address.port : 0;
-    return relay;
+function relayTo(brokerUrl: string): Promise<TcpRelay> {
+  const target = new URL(brokerUrl);
+  if (target.protocol !== 'mqtt:' && target.protocol !== 'tcp:') {
+    throw new Error(`the bridge relay speaks plain TCP only, not ${target.protocol}`);
   }
-
-  get url(): string {
-    return `mqtt://127.0.0.1:${this.port}`;
-  }
-
-  cut(until?: Promise<unknown>): void {
-    if (until) {
-      const held = until.then(
-        () => undefined,
-        () => undefined,
-      );
-      this.held = held;
-      void held.then(() => {
-        if (this.held === held) this.held = null;
-      });
-    }
-    for (const [downstream, upstream] of this.pairs) {
-      downstream.destroy();
-      upstream.destroy();
-    }
-    this.pairs.clear();
-  }
-
-  async close(): Promise<void> {
-    this.cut();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
-  }
-
-  private accept(downstream: Socket): void {
-    if (this.held) {
-      downstream.destroy();
-      return;
-    }
-    const upstream = connectTcp(this.brokerPort, this.brokerHost);
-    const pair: [Socket, Socket] = [downstream, upstream];
-    this.pairs.add(pair);
-    const end = () => {
-      downstream.destroy();
-      upstream.destroy();
-      this.pairs.delete(pair);
-    };
-    for (const socket of pair) {
-      socket.setNoDelay(true);
-      socket.on('error', end);
-      socket.on('close', end);
-    }
-    downstream.pipe(upstream);
-    upstream.pipe(downstream);
-  }
+  return TcpRelay.start(target.hostname, Number(target.port || 1883));
 }

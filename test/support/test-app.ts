@@ -9,6 +9,7 @@ import { ManualClock, type Clock } from '../../src/common/clock.js';
 import type { AppConfig } from '../../src/config/app-config.js';
 import { loadConfig, type RawConfig } from '../../src/config/config.loader.js';
 import { MqttService } from '../../src/bridge/mqtt.service.js';
+import { discardServiceSession } from './mqtt-session.js';
 
 export const ADMIN = { email: 'admin@fabrique.test', password: 'correct horse battery staple' };
 
@@ -64,6 +65,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   });
   const clock = options.clock ?? new ManualClock(MONDAY_MORNING);
   const discard = async () => {
+    // The service's persistent session on a shared broker goes with the suite.
+    if (config.mqtt.url) await discardServiceSession(config.mqtt.url, config.mqtt.clientId);
     if (schema) await dropSchema(process.env.DATABASE_URL!, schema);
     rmSync(dataDir, { recursive: true, force: true });
   };

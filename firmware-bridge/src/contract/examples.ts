@@ -82,7 +82,17 @@ export const buildPrinterState = (o: Partial<MachineStateSnapshot> = {}): Machin
   interventions: [buildIntervention()],
   temps: { nozzle: { current: 219.6, target: 220 }, bed: { current: 70, target: 70 } },
   materials: [buildMaterialSlot(), buildMaterialSlot({ slot: 'ams1-1', material: 'PLA' })],
-  lastJobOutcome: { jobId: null, outcome: 'completed', endedAt: '2025-03-01T09:30:00Z' },
+  lastJobOutcome: {
+    jobId: null,
+    outcome: 'completed',
+    startedAt: '2025-03-01T08:00:00Z',
+    endedAt: '2025-03-01T09:30:00Z',
+    durations: { totalS: 5400, preparingS: 420, runningS: 4980, pausedS: 0 },
+    materialUsed: [{ slot: '0', material: 'PETG', amount: 21.4, unit: 'g' }],
+    layer: { current: 200, total: 200 },
+    nativeCode: 'FINISH',
+    message: 'Print finished',
+  },
   ...o,
 });
 

@@ -13,7 +13,9 @@ import {
   COMMAND_ERROR_CODES,
   INTERVENTION_ACTIONS,
   INTERVENTION_KINDS,
+  JOB_OUTCOMES,
   MATERIAL_KINDS,
+  MATERIAL_UNITS,
   SEVERITIES,
 } from './vocabulary.js';
 
@@ -161,6 +163,36 @@ export const commandError = strictObject(['code', 'message', 'retryable'], {
   message: text(LIMITS.message),
   retryable: { type: 'boolean' },
 });
+
+/**
+ * How a job ended, with its results: the fields of `job.finished`, which the state's
+ * `lastJobOutcome` repeats (all but `jobId`, `outcome` and `endedAt` optional there).
+ */
+export const jobEndingFields: Record<string, JsonSchema> = {
+  jobId: nullable(token),
+  outcome: oneOfWords(JOB_OUTCOMES),
+  startedAt: dateTime,
+  endedAt: dateTime,
+  durations: strictObject(['totalS'], {
+    totalS: seconds,
+    preparingS: seconds,
+    runningS: seconds,
+    pausedS: seconds,
+  }),
+  materialUsed: arrayOf(
+    strictObject(['amount', 'unit'], {
+      slot: token,
+      material: text(LIMITS.shortText),
+      amount: number(0, LIMITS.maxCount),
+      unit: oneOfWords(MATERIAL_UNITS),
+    }),
+    LIMITS.materials,
+  ),
+  layer: counter,
+  stitch: stitchProgress,
+  nativeCode: text(LIMITS.shortText),
+  message: text(LIMITS.message),
+};
 
 export type EnvelopeSender = 'service' | 'bridge' | 'machine';
 

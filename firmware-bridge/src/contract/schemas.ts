@@ -8,10 +8,10 @@ import {
   arrayOf,
   counter,
   counterInt,
-  dateTime,
   envelope,
   id,
   intervention,
+  jobEndingFields,
   layerXorStitch,
   LIMITS,
   materials,
@@ -32,7 +32,6 @@ import {
   BRIDGE_MACHINE_STATES,
   COMMAND_NAMES,
   FILE_FORMATS,
-  JOB_OUTCOMES,
   LINK_STATES,
   MACHINE_KINDS,
   MESSAGE_TYPES,
@@ -115,11 +114,7 @@ const stateData = strictObject(
     interventions: arrayOf(intervention, LIMITS.interventions),
     temps: temperatures,
     materials,
-    lastJobOutcome: strictObject(['jobId', 'outcome', 'endedAt'], {
-      jobId: nullable(token),
-      outcome: oneOfWords(JOB_OUTCOMES),
-      endedAt: dateTime,
-    }),
+    lastJobOutcome: strictObject(['jobId', 'outcome', 'endedAt'], jobEndingFields, layerXorStitch),
   },
   {
     // A pause reason outside pausing / paused would be stale data from the bridge.

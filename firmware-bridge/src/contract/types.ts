@@ -1,7 +1,7 @@
 // Payload types of the MQTT contract v1. Every payload is an envelope around `data`; the JSON
 // Schemas in `schemas.ts` say the same thing for the wire (kept in step by schemas.spec.ts).
 import type { CommandEnvelope, CommandResultEnvelope } from './command-types.js';
-import type { EventEnvelope } from './event-types.js';
+import type { EventEnvelope, JobFinishedEvent } from './event-types.js';
 import type {
   AvailabilityState,
   BridgeMachineState,
@@ -158,7 +158,13 @@ export interface MaterialSlot {
   loaded: boolean;
 }
 
-export interface LastJobOutcome {
+/**
+ * How the machine's last job ended. The other fields of its `job.finished` (durations, material,
+ * the machine's code and message) ride along when the bridge has them, so a service that missed
+ * the event (down, or its broker lost it) still records the job's results from the retained
+ * state. All optional: a bridge that restarted since, or an older one, sends the outcome alone.
+ */
+export interface LastJobOutcome extends Partial<Omit<JobFinishedEvent, 'jobId' | 'outcome' | 'endedAt'>> {
   jobId: string | null;
   outcome: JobOutcome;
   endedAt: IsoDateTime;

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import type { JobFinishedEvent } from '../contract/index.js';
 import { buildTestCommand, startJob, UpdateRecorder } from '../adapters/simulator-kit/testing.js';
 import { eventually, TestService } from './testing/mqtt-harness.js';
 import { CLIENT_ID, isBridgeStatus, isResultFor, PREFIX, startRig, typeOf, type Rig } from './testing/bridge-rig.js';
@@ -82,6 +83,27 @@ describe('Bridge against a real broker', () => {
     expect(birth.map(typeOf)).toEqual(['bridge.status', 'machine.meta', 'machine.availability', 'machine.state']);
     expect(birth[3].decoded.message.data).toMatchObject({ state: 'awaiting_clear' });
     expect(bridge.stats()).toMatchObject({ bufferedEvents: 0, droppedEvents: 0 });
+  });
+
+  it('repeats a finished job’s results in the retained state, for a service that missed the event', async () => {
+    const { service, broker, printer, simClock } = rig;
+    const start = startJob('job-1');
+    await service.command('printer-1', start);
+    await service.waitFor(isResultFor(start.commandId));
+    expect(simClock.runUntil(() => printer.snapshot().state === 'awaiting_clear', 10 * HOUR)).toBe(true);
+    const finished = await service.waitFor((r) => typeOf(r) === 'job.finished');
+    const { jobId, outcome, endedAt, durations, materialUsed } = finished.decoded.message.data as JobFinishedEvent;
+    expect(durations.totalS).toBeGreaterThan(0);
+    expect(materialUsed.length).toBeGreaterThan(0);
+
+    // What a service connecting now reads: the retained state, with everything the event said.
+    const late = await TestService.connect(broker.url, PREFIX, rig.config.bridgeId);
+    const state = await late.waitFor((r) => typeOf(r) === 'machine.state');
+    expect(state.decoded.message.data).toMatchObject({
+      state: 'awaiting_clear',
+      lastJobOutcome: { jobId, outcome, endedAt, durations, materialUsed },
+    });
+    await late.close();
   });
 
   it('republishes its birth when the service comes back online, but not for the retained copy', async () => {

@@ -11,6 +11,7 @@ import { handleCommand, invalidCommandResult } from './command-handler.js';
 import { CommandStore } from './command-store.js';
 import type { BridgeConfig } from './config.js';
 import { EventBuffer } from './event-buffer.js';
+import { JobEndings } from './job-endings.js';
 import { LogThrottle, silentLogger, type LogFields, type Logger } from './logger.js';
 import { createRealScheduler, type Scheduler, type TimerHandle } from './scheduler.js';
 import { TelemetryLimiter } from './telemetry-limiter.js';
@@ -46,6 +47,7 @@ export class Bridge {
   private readonly link: BrokerLink;
   private readonly lastState = new Map<string, BridgeMachineState>();
   private readonly lastStateAt = new Map<string, number>();
+  private readonly endings = new JobEndings();
   private store: CommandStore | null = null;
   private unsubscribers: (() => void)[] = [];
   private heartbeat: TimerHandle | null = null;
@@ -149,7 +151,7 @@ export class Bridge {
 
   private publishState(machineId: string): void {
     const adapter = this.adapters.get(machineId)!;
-    if (this.link.send((e) => e.state(machineId, adapter.snapshot()))) {
+    if (this.link.send((e) => e.state(machineId, this.endings.complete(machineId, adapter.snapshot())))) {
       this.lastStateAt.set(machineId, this.scheduler.now());
     }
   }
@@ -178,6 +180,7 @@ export class Bridge {
       case 'event': {
         // Behind a non-empty buffer even when connected, so the order survives a reconnect.
         const { event } = update;
+        if (event.type === 'job.finished') this.endings.finished(machineId, event.data);
         if (this.link.connected && this.buffer.size === 0) {
           this.link.send((e) => e.event(machineId, event.type, event.data));
         } else if (this.buffer.push({ machineId, event, at: this.scheduler.now() })) {
