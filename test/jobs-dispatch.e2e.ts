@@ -308,6 +308,31 @@ describe('job dispatch, message by message', () => {
     expect(done).toMatchObject({ source: 'machine', durations: { totalS: 600 }, makerId: null });
   });
 
+  // Found by the chaos suite on a busy machine: the service was killed right after a printer took
+  // a job, came back after the start command had expired, and read the printer's ending (still in
+  // its grace period for the `job.finished` event) as "no answer" — and started the job on another
+  // printer. A job the machine reports, running or ended, is never sent again.
+  it('a job whose start was never answered but which the machine ran and ended is completed, never sent again', async () => {
+    const id = await queueJob();
+    const start = await bridge.nextCommand((c) => c.command === 'start_job' && c.jobId === id);
+    // The answer is lost; the command expires (30 s) before the machine is heard from again.
+    t.clock.advance(45_000);
+    await bridge.send(
+      bridge.encoder.state(PRINTER, {
+        state: 'awaiting_clear',
+        interventions: [],
+        lastJobOutcome: { jobId: id, outcome: 'completed', endedAt: new Date(t.clock.now()).toISOString() },
+      }),
+    );
+    await eventually(async () => ((await live()).state === 'awaiting_clear' ? true : undefined));
+    // Past the grace period for the `job.finished` event, the ending is taken from the state.
+    t.clock.advance(10_000);
+    const done = await until(id, 'completed');
+    expect(done.transitions.map((tr: { to: string }) => tr.to)).not.toContain('lost');
+    expect(done.transitions.filter((tr: { to: string }) => tr.to === 'queued')).toHaveLength(1);
+    expect(new Set(startsFor(id).map((c) => c.commandId))).toEqual(new Set([start.commandId]));
+  });
+
   /** A job running on the printer; then the service goes down and comes back on a new embedded broker. */
   async function runningThenServiceRestarts(): Promise<{ id: string; ended: string }> {
     const id = await queueJob();

@@ -215,6 +215,9 @@ export class JobDispatcher implements OnModuleInit, OnApplicationBootstrap, OnMo
         moves.push({ job, move: { to: said.to, reason: said.reason, actor }, ending: said.ending });
         continue;
       }
+      // The machine has, or had, this job: its start was taken even if the answer never came
+      // (the service was down, the command expired). Never a reason to send it to another machine.
+      if (said) continue;
       if (job.state === 'dispatching') {
         const command = pendingStarts.get(job.id);
         if (!command) continue;
