@@ -80,11 +80,13 @@ export class EmbroiderySimulator extends JobSimulator {
     const { options } = this;
     const rng = createRandom(hashSeed(options.seed, this.machineId, job.number));
     this.rng = rng;
-    const total = options.job.stitches ?? stitchesFromFile(job.file.format, job.file.bytes);
+    // The design's own counts first (read by the service from the file), then the configured ones.
+    const stated = job.file.estimate ?? {};
+    const total = stated.stitches ?? options.job.stitches ?? stitchesFromFile(job.file.format, job.file.bytes);
     const blocks = drawBlocks(
       rng,
       total,
-      Math.min(total, options.job.colorBlocks ?? rng.int(3, 8)),
+      Math.min(total, stated.colorBlocks ?? options.job.colorBlocks ?? rng.int(3, 8)),
       this.stock.needleColors,
     );
     const msPerStitch = 60_000 / ((options.spm * options.effectiveSpeedPct) / 100);
