@@ -173,6 +173,20 @@ export class JobsService {
     return change.job;
   }
 
+  /** The jobs a site's machines are taking or running, for the live board. */
+  onMachines(siteId: string): Promise<Job[]> {
+    return this.jobs.find({ where: { siteId, state: In([...MACHINE_TAKEN_STATES]) } });
+  }
+
+  /**
+   * Who each job is for (owner id → name), only for jobs at sites the caller runs: staff hand
+   * finished parts to their makers; a maker never learns another maker's name.
+   */
+  makerNames(jobs: readonly Job[], principal: Principal): Promise<Map<string, string>> {
+    const owners = jobs.filter((job) => job.ownerId !== null && canManageSite(principal, job.siteId));
+    return this.users.displayNames(owners.map((job) => job.ownerId!));
+  }
+
   /** Any job by id, unchecked: for routes that authorise otherwise (bridges' signed links). */
   find(id: string): Promise<Job | null> {
     return this.jobs.findOneBy({ id });

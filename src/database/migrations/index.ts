@@ -3,6 +3,7 @@ import { Booking1763956800000 } from './1763956800000-booking.js';
 import { MachineLive1764043200000 } from './1764043200000-machine-live.js';
 import { Jobs1764129600000 } from './1764129600000-jobs.js';
 import { People1764216000000 } from './1764216000000-people.js';
+import { MaintenanceNotice1764302400000 } from './1764302400000-maintenance-notice.js';
 
 /** In order. Listed by hand (not globbed) so the build and ESM loading stay predictable. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   MachineLive1764043200000,
   Jobs1764129600000,
   People1764216000000,
+  MaintenanceNotice1764302400000,
 ];

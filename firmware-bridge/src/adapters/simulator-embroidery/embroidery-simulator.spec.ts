@@ -37,8 +37,8 @@ describe('EmbroiderySimulator, single needle', () => {
     expect(result).toMatchObject({ status: 'error', error: { code: 'UNSUPPORTED' } });
   });
 
-  it('sews the stitches and colour blocks the design states, over its configured ones', async () => {
-    const { sim, until, untilState } = await machine({ job: { stitches: 3000, colorBlocks: 3 } });
+  it('sews the stitches and colour blocks the design states when no profile is configured', async () => {
+    const { sim, until, untilState } = await machine();
     const command = loadDesign('job-1');
     const estimate = { stitches: 1200, colorBlocks: 2 };
     await sim.execute({ ...command, params: { ...command.params, estimate } } as Command);
