@@ -186,17 +186,47 @@ function progressOf(print: JsonObject): NonNullable<NativeView['progress']> {
   };
 }
 
+/**
+ * Newer firmware (H2D, P2S, X1E…) reports heaters under `device`, each as one integer: the current
+ * °C in the low 16 bits, the target in the high 16 (ha-bambulab's pybambu, models.py Temperature).
+ */
+function packedTemperature(value: unknown): { current: number; target: number } | undefined {
+  const n = num(value);
+  return n === undefined || !Number.isInteger(n) || n < 0 ? undefined : { current: n & 0xffff, target: n >>> 16 };
+}
+
+/**
+ * The dual-nozzle H2D lists one `device.extruder.info` entry per nozzle (id 0 right, 1 left); the
+ * low 4 bits of `extruder.state` count them and the next 4 name the active one. `nozzle_temper`
+ * then holds a nozzle that may not be printing (ha-bambulab's H2D sample: 40 °C while the active
+ * right nozzle is at 264 °C, target 225).
+ */
+function activeNozzle(device: JsonObject): unknown {
+  const extruder = rec(device.extruder);
+  const active = ((num(extruder.state) ?? 0) >> 4) & 0xf;
+  return list(extruder.info)
+    .filter(isRecord)
+    .find((entry) => num(entry.id) === active)?.temp;
+}
+
 function temperatures(print: JsonObject): Temperatures | undefined {
   const temps: Temperatures = {};
+  const device = rec(print.device);
   const put = (name: string, current: unknown, target: unknown) => {
     const c = num(current);
     if (c === undefined || c < -100 || c > 2000) return;
     const t = num(target);
     temps[name] = { current: c, target: t === undefined || t < -100 || t > 2000 ? null : t };
   };
-  put('nozzle', print.nozzle_temper, print.nozzle_target_temper);
-  put('bed', print.bed_temper, print.bed_target_temper);
-  put('chamber', print.chamber_temper, undefined);
+  const putPacked = (name: string, value: unknown, fallback: () => void) => {
+    const packed = packedTemperature(value);
+    if (packed) put(name, packed.current, packed.target);
+    else fallback();
+  };
+  putPacked('nozzle', activeNozzle(device), () => put('nozzle', print.nozzle_temper, print.nozzle_target_temper));
+  putPacked('bed', rec(rec(device.bed).info).temp, () => put('bed', print.bed_temper, print.bed_target_temper));
+  // Newer firmware moved the chamber (its heater controller, "ctc") there and stopped updating `chamber_temper`.
+  putPacked('chamber', rec(rec(device.ctc).info).temp, () => put('chamber', print.chamber_temper, undefined));
   return Object.keys(temps).length > 0 ? temps : undefined;
 }
 
