@@ -404,7 +404,7 @@ export class JobsService {
     throw new JobRefusedError(
       'TRAINING_REQUIRED',
       `This job needs the '${required}' training. Ask the fablab staff to train you.`,
-      { field: 'machineId' },
+      { field: 'machineId', details: { rule: 'missing', training: required } },
     );
   }
 }
