@@ -272,6 +272,11 @@
         ]),
       );
     }
+    if (m.job) {
+      // Staff hand finished parts to their makers: whose print is this?
+      var job = { job: F.isolate(m.job.name), name: m.job.makerName ? F.isolate(m.job.makerName) : '' };
+      parts.push(F.el('p', { className: 'who job', text: F.t(m.job.makerName ? 'board.job' : 'board.jobAtMachine', job) }));
+    }
     if (m.next) {
       parts.push(
         F.el('p', { className: 'who', text: F.t('board.next', { name: F.isolate(m.next.makerName), start: F.time(m.next.start) }) }),

@@ -4,6 +4,27 @@ import type { Page } from 'playwright-core';
 import { expectNoSeriousA11yViolation, inPage, screenshot } from './browser.js';
 
 export const PHONE = { width: 390, height: 844 };
+export const DESK = { width: 1440, height: 900 };
+export const TV = { width: 1920, height: 1080 };
+
+/**
+ * Visible text without the invisible marks that keep directions apart (isolates, word joiners,
+ * direction marks): what a person reads, for comparing with a sentence.
+ */
+export function plain(text: string): string {
+  return text.replace(/[\u200e\u200f\u2060\u2066-\u2069]/g, '').trim();
+}
+
+/** Signs a maker in on the app page already open, then switches it to `lang` from its menu. */
+export async function signInApp(page: Page, maker: { login: string; password: string }, lang: string): Promise<void> {
+  await page.locator('#signin:not([hidden])').waitFor();
+  await page.locator('#login').fill(maker.login);
+  await page.locator('#password').fill(maker.password);
+  await page.locator('#signin button[type="submit"]').click();
+  await page.locator('#app:not([hidden])').waitFor();
+  await page.locator('#language').selectOption(lang);
+  await page.locator(`html[lang="${lang}"]`).waitFor({ state: 'attached' });
+}
 
 /** One maker's walk through the app, in one language (`fr`, `ar`): the words it expects. */
 export interface WalkWords {

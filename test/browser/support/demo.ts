@@ -10,6 +10,8 @@ export const BOOKED = 'so-prusa-mk4-2';
 export const EMBROIDERY = 'so-ricoma-mt1501';
 export const IN_MAINTENANCE = 'so-brother-pp1';
 export const MAKER_NAME = 'Amina Diallo';
+/** What staff tell the public about the embroidery machine out of service (back Wednesday 14:00). */
+export const MAINTENANCE_NOTICE = 'Plaque à aiguille changée, en essai';
 
 export interface Demo {
   adminToken: string;
@@ -56,7 +58,7 @@ export const threadBreak = (): MachineStateSnapshot => ({
 /**
  * The demo site as the pages will show it: a printer running at 41 %, one booked from 10:30 by a
  * named maker, the Bambu idle (tests turn it into "awaiting clear"), one embroidery machine
- * stopped on a thread break and the other in maintenance.
+ * stopped on a thread break and the other in maintenance, with a public reason and a return date.
  */
 export async function setUpDemo(t: TestApp): Promise<Demo> {
   const adminToken = await loginAdmin(t);
@@ -75,6 +77,8 @@ export async function setUpDemo(t: TestApp): Promise<Demo> {
   const maintenance = await api(t, adminToken).post(`/api/v1/machines/${IN_MAINTENANCE}/status`, {
     status: 'maintenance',
     reason: 'Needle plate replaced',
+    publicReason: MAINTENANCE_NOTICE,
+    expectedBackAt: '2026-11-25T14:00:00+01:00',
   });
   if (maintenance.status >= 300) throw new Error(`maintenance failed: ${JSON.stringify(maintenance.body)}`);
   const machineIds = [PRINTER, RUNNING, EMBROIDERY];
