@@ -273,9 +273,12 @@
       );
     }
     if (m.job) {
-      // Staff hand finished parts to their makers: whose print is this?
-      var job = { job: F.isolate(m.job.name), name: m.job.makerName ? F.isolate(m.job.makerName) : '' };
-      parts.push(F.el('p', { className: 'who job', text: F.t(m.job.makerName ? 'board.job' : 'board.jobAtMachine', job) }));
+      // Staff hand finished parts to their makers: whose print is this? (None for a job started
+      // at the machine: its name is then the service's own, in English, so it is left out.)
+      var who = m.job.makerName
+        ? F.t('board.job', { job: F.isolate(m.job.name), name: F.isolate(m.job.makerName) })
+        : F.t('board.jobAtMachine');
+      parts.push(F.el('p', { className: 'who job', text: who }));
     }
     if (m.next) {
       parts.push(
