@@ -1,6 +1,6 @@
 import { get } from 'node:http';
 import { expect } from '@jest/globals';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { expectNoSeriousA11yViolation, inPage, screenshot } from './browser.js';
 
 export const PHONE = { width: 390, height: 844 };
@@ -33,6 +33,15 @@ export interface WalkWords {
   loginLabel: string;
   estimateTime: string;
   estimateGrams: string;
+  /** The file picker, before a file is chosen. */
+  choose: string;
+  noFile: string;
+  /** The notice after an upload, in the other language once the maker switches. */
+  uploaded: (name: string) => string;
+  /** The simulated printer stopped half-way (a spool ran out): the file's own figures. */
+  halfWay: RegExp;
+  /** A booking too far ahead, refused with the last day one can book. */
+  tooFar: RegExp;
 }
 
 export const FRENCH: WalkWords = {
@@ -41,6 +50,12 @@ export const FRENCH: WalkWords = {
   loginLabel: 'E-mail ou code membre',
   estimateTime: 'environ 1 h 2 min',
   estimateGrams: '12,3 g',
+  choose: 'Choisir un fichier',
+  noFile: 'Aucun fichier choisi',
+  uploaded: (name) => `Fichier reçu : ${name}. Vérifiez ce qu’il indique, puis mettez-le dans la file.`,
+  halfWay: /environ 31 min restantes · couche 6[01] sur 120/,
+  // The last day one can book: 14 days from today (the suite runs on the real date).
+  tooFar: /^Vous pouvez réserver jusqu’au \S+ \d+ \S+ au plus tard\.$/,
 };
 
 export const ARABIC: WalkWords = {
@@ -49,14 +64,19 @@ export const ARABIC: WalkWords = {
   loginLabel: 'البريد الإلكتروني أو رمز العضوية',
   estimateTime: 'حوالي 1 س 2 د',
   estimateGrams: '12.3 غ',
+  choose: 'اختر ملفًا',
+  noFile: 'لم تختر أي ملف بعد',
+  uploaded: (name) => `تمّ استلام الملف: ${name}. راجع ما يقوله، ثم أرسله إلى قائمة الانتظار.`,
+  halfWay: /حوالي 31 د متبقية · الطبقة 6[01] من 120/,
+  tooFar: /^يمكنك الحجز حتى \S+،? \d+ \S+ على الأكثر\.$/,
 };
 
 /** The section shown and checked: axe-core finds nothing serious, and a screenshot when named. */
 export async function checkView(page: Page, shot?: string): Promise<void> {
   await expectNoSeriousA11yViolation(page);
   if (!shot) return;
-  // The passing message would hide part of the view.
-  await inPage(page, "document.getElementById('notice').textContent = ''");
+  // The passing message would hide part of the view (and must not come back on a language change).
+  await inPage(page, "var n = document.getElementById('notice'); n.fabriqueSay = null; n.textContent = ''");
   await screenshot(page, shot);
 }
 
@@ -93,4 +113,20 @@ export function gzippedBytes(url: string): Promise<number> {
       response.on('end', () => resolve(bytes));
     }).on('error', reject);
   });
+}
+
+/**
+ * On the screen and clear of what is fixed over the page (the tab bar, a passing notice): what a
+ * maker must check right after an action is in sight without scrolling.
+ */
+export async function expectInSight(page: Page, target: Locator): Promise<void> {
+  const box = await target.boundingBox();
+  const viewport = page.viewportSize()!;
+  const covers = [await page.locator('#tabs').boundingBox(), await page.locator('#notice:not(:empty)').boundingBox()];
+  expect(box).toBeTruthy();
+  expect(box!.y).toBeGreaterThanOrEqual(0);
+  expect(box!.y + box!.height).toBeLessThanOrEqual(viewport.height);
+  for (const cover of covers) {
+    if (cover) expect(box!.y + box!.height).toBeLessThanOrEqual(cover.y);
+  }
 }
