@@ -133,7 +133,10 @@ describe('foundation: accounts, roles, sites and machines over HTTP', () => {
     // Makers read the public reason, never staff's own note (it names a person and a supplier).
     const maker = await createAccount(t, adminToken, { role: 'maker' });
     const seen = (await api(t, maker.token).get('/api/v1/sites/saint-ouen/machines')).body as Array<{ id: string }>;
-    expect(seen.find((m) => m.id === 'so-bambu-p1s')).toMatchObject({ adminStatusReason: null, publicReason: 'New nozzle' });
+    expect(seen.find((m) => m.id === 'so-bambu-p1s')).toMatchObject({
+      adminStatusReason: null,
+      publicReason: 'New nozzle',
+    });
     const back = await api(t, adminToken).post('/api/v1/machines/so-bambu-p1s/status', { status: 'active' });
     expect(back.body).toMatchObject({ adminStatus: 'active', publicReason: null, expectedBackAt: null });
   });

@@ -21,8 +21,7 @@ export type ReservationActionCode =
 
 /** A refusal carries the instants and numbers its message states (`details`), for pages in other languages. */
 export type ReservationActionDecision =
-  | { ok: true }
-  | { ok: false; code: ReservationActionCode; message: string; details?: Record<string, string | number> };
+  { ok: true } | { ok: false; code: ReservationActionCode; message: string; details?: Record<string, string | number> };
 
 const MINUTE_MS = 60_000;
 const ALLOWED: ReservationActionDecision = { ok: true };
