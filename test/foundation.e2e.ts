@@ -118,6 +118,31 @@ describe('foundation: accounts, roles, sites and machines over HTTP', () => {
     expect(response.body).toMatchObject({ code: 'STATUS_REASON_REQUIRED', field: 'reason' });
   });
 
+  it('keeps a public reason and an expected return for a machine out of service, without personal data', async () => {
+    const status = (body: object) => api(t, adminToken).post('/api/v1/machines/so-bambu-p1s/status', body);
+    const base = { status: 'maintenance', reason: 'Karim orders a nozzle from Dupont (06 11 22 33 44)' };
+    const phone = await status({ ...base, publicReason: 'Call Karim: 06 11 22 33 44' });
+    expect(phone.status).toBe(422);
+    expect(phone.body).toMatchObject({ code: 'MAINTENANCE_NOTICE_REFUSED', field: 'publicReason' });
+    const past = await status({ ...base, publicReason: 'New nozzle', expectedBackAt: '2026-11-20T10:00:00+01:00' });
+    expect(past.body).toMatchObject({ code: 'MAINTENANCE_NOTICE_REFUSED', field: 'expectedBackAt' });
+    const zoneless = await status({ ...base, expectedBackAt: '2026-11-26T14:00:00' });
+    expect(zoneless.body).toMatchObject({ code: 'VALIDATION_FAILED', field: 'expectedBackAt' });
+
+    const saved = await status({ ...base, publicReason: 'New nozzle', expectedBackAt: '2026-11-26T14:00:00+01:00' });
+    expect(saved.status).toBe(201);
+    expect(saved.body).toMatchObject({ publicReason: 'New nozzle', expectedBackAt: '2026-11-26T13:00:00.000Z' });
+    // Makers read the public reason, never staff's own note (it names a person and a supplier).
+    const maker = await createAccount(t, adminToken, { role: 'maker' });
+    const seen = (await api(t, maker.token).get('/api/v1/sites/saint-ouen/machines')).body as Array<{ id: string }>;
+    expect(seen.find((m) => m.id === 'so-bambu-p1s')).toMatchObject({
+      adminStatusReason: null,
+      publicReason: 'New nozzle',
+    });
+    const back = await api(t, adminToken).post('/api/v1/machines/so-bambu-p1s/status', { status: 'active' });
+    expect(back.body).toMatchObject({ adminStatus: 'active', publicReason: null, expectedBackAt: null });
+  });
+
   it('answers bad input with 400 naming the field, and never a 500', async () => {
     const cases: Array<[string, object, string]> = [
       ['/api/v1/sites/saint-ouen/machines', { name: 'x', kind: 'toaster' }, 'kind'],

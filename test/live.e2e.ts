@@ -16,6 +16,8 @@ const KIOSK_MACHINE_KEYS = [
   'machineId',
   'machineName',
   'nextFreeAt',
+  // Only what staff wrote for the public about a machine out of service (see the staff pages).
+  'notice',
   'progressPct',
   'status',
 ];

@@ -90,7 +90,7 @@ export class MqttService implements OnModuleInit, OnApplicationShutdown {
       ...credentials,
       // A persistent session under a stable id: while the service is down (crash, restart,
       // deploy) the broker queues the QoS 1 messages of its subscriptions (job.finished, command
-      // results) instead of dropping them. Aedes and Mosquitto both keep it; MQTT.md, delivery.
+      // results) instead of dropping them. Aedes and Mosquitto both keep it; CONTRACT.md, delivery.
       clientId,
       clean: false,
       keepalive: keepaliveSeconds,

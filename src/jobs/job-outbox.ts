@@ -1,4 +1,4 @@
-import { uuidv7, type Command, type FileReference } from '@fabrique/firmware-bridge';
+import { uuidv7, type Command, type FileEstimate, type FileReference } from '@fabrique/firmware-bridge';
 import type { JobsConfig } from '../config/app-config.js';
 import type { DispatchPolicy } from './dispatch.rules.js';
 import { JobCommand } from './job-command.entity.js';
@@ -46,6 +46,24 @@ function outboxRow(
   });
 }
 
+/**
+ * What the file told the service, for a machine that cannot read it (a simulator): without it the
+ * demo printer would announce its own time and layer count, not the ones the upload showed.
+ */
+export function fileEstimate(job: Pick<Job, 'metadata' | 'estimatedSeconds'>): FileEstimate | undefined {
+  const meta = (job.metadata ?? {}) as Partial<Record<string, unknown>>;
+  const whole = (value: unknown) => (typeof value === 'number' && value >= 1 ? Math.round(value) : undefined);
+  const estimate: FileEstimate = {
+    durationS: whole(job.estimatedSeconds),
+    layers: whole(meta.layers),
+    filamentG: typeof meta.filamentGrams === 'number' && meta.filamentGrams >= 0 ? meta.filamentGrams : undefined,
+    stitches: whole(meta.stitches),
+    colorBlocks: whole(meta.colorBlocks),
+  };
+  const stated = Object.entries(estimate).filter(([, value]) => value !== undefined);
+  return stated.length > 0 ? (Object.fromEntries(stated) as FileEstimate) : undefined;
+}
+
 /** The command that starts (or, where a person starts it at the machine, loads) a job. */
 export function startCommand(
   job: Job,
@@ -58,6 +76,7 @@ export function startCommand(
 ): JobCommand {
   const expiresAt = now + config.answerTimeoutSeconds * 1000;
   const name = remoteStart ? 'start_job' : 'load_design';
+  const estimate = fileEstimate(job);
   const command = {
     command: name,
     commandId: uuidv7(),
@@ -65,7 +84,7 @@ export function startCommand(
     issuedAt: new Date(now).toISOString(),
     expiresAt: new Date(expiresAt).toISOString(),
     expectState: EXPECT[name],
-    params: file,
+    params: { ...file, ...(estimate && { estimate }) },
   } as Command;
   return outboxRow(command, job, machineId, attempt, now, expiresAt);
 }

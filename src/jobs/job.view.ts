@@ -5,12 +5,16 @@ import { isTerminal } from './job-state.rules.js';
 import type { JobTransition } from './job-transition.entity.js';
 import type { Job, JobProgressView } from './job.entity.js';
 
-/** A job as makers and staff read it; `progress` is live while the machine runs it. */
-export function toJobView(job: Job, live: MachineLive | null) {
+/**
+ * A job as makers and staff read it; `progress` is live while the machine runs it. `makerName`
+ * only for staff of the job's site (see JobsService.makerNames), null otherwise.
+ */
+export function toJobView(job: Job, live: MachineLive | null, makerName: string | null = null) {
   return {
     id: job.id,
     siteId: job.siteId,
     makerId: job.ownerId,
+    makerName,
     source: job.source,
     name: job.name,
     kind: job.kind,

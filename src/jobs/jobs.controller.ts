@@ -69,7 +69,9 @@ export class JobsController {
   @Get('jobs')
   @AllowedFor('maker', 'staff', 'admin')
   async list(@Query() query: JobListQuery, @CurrentPrincipal() principal: Principal): Promise<JobView[]> {
-    return (await this.jobs.list(query, principal)).map((job) => this.view(job));
+    const jobs = await this.jobs.list(query, principal);
+    const names = await this.jobs.makerNames(jobs, principal);
+    return jobs.map((job) => this.view(job, names));
   }
 
   @Get('jobs/:id')
@@ -77,8 +79,9 @@ export class JobsController {
   async get(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
     const job = await this.jobs.getOwnOrManaged(id, principal);
     const { transitions, commands } = await this.jobs.history(id, principal);
+    const names = await this.jobs.makerNames([job], principal);
     return {
-      ...this.view(job),
+      ...this.view(job, names),
       transitions: transitions.map(toTransitionView),
       commands: commands.map(toCommandView),
     };
@@ -145,7 +148,8 @@ export class JobsController {
     });
   }
 
-  private view(job: Parameters<typeof toJobView>[0]): JobView {
-    return toJobView(job, job.machineId ? this.live.get(job.machineId) : null);
+  private view(job: Parameters<typeof toJobView>[0], names?: Map<string, string>): JobView {
+    const makerName = job.ownerId ? (names?.get(job.ownerId) ?? null) : null;
+    return toJobView(job, job.machineId ? this.live.get(job.machineId) : null, makerName);
   }
 }

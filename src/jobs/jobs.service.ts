@@ -29,7 +29,13 @@ import { JobEvents } from './job-events.js';
 import { JobFilesService } from './job-files.service.js';
 import { JOB_LOCK, moveJob, recordNewJob, type JobChange } from './job-ledger.js';
 import { queuedJob, schedulableMachine } from './job-machines.js';
-import { isTerminal, ON_MACHINE_STATES, TERMINAL_STATES, UNDERWAY_STATES } from './job-state.rules.js';
+import {
+  isTerminal,
+  MACHINE_TAKEN_STATES,
+  ON_MACHINE_STATES,
+  TERMINAL_STATES,
+  UNDERWAY_STATES,
+} from './job-state.rules.js';
 import { JobTransition } from './job-transition.entity.js';
 import { Job } from './job.entity.js';
 import type { JobListQuery, QueueJobDto, ReorderJobDto, UploadJobDto } from './jobs.dto.js';
@@ -173,6 +179,20 @@ export class JobsService {
     if (!change) throw new JobStateConflictError('This job changed meanwhile; reload it.');
     this.events.emit([change]);
     return change.job;
+  }
+
+  /** The jobs a site's machines are taking or running, for the live board. */
+  onMachines(siteId: string): Promise<Job[]> {
+    return this.jobs.find({ where: { siteId, state: In([...MACHINE_TAKEN_STATES]) } });
+  }
+
+  /**
+   * Who each job is for (owner id → name), only for jobs at sites the caller runs: staff hand
+   * finished parts to their makers; a maker never learns another maker's name.
+   */
+  makerNames(jobs: readonly Job[], principal: Principal): Promise<Map<string, string>> {
+    const owners = jobs.filter((job) => job.ownerId !== null && canManageSite(principal, job.siteId));
+    return this.users.displayNames(owners.map((job) => job.ownerId!));
   }
 
   /** Any job by id, unchecked: for routes that authorise otherwise (bridges' signed links). */
@@ -394,7 +414,13 @@ export class JobsService {
       standing.expiresAt === null
         ? `This job needs the '${required}' training. Ask the fablab staff to train you.`
         : `Your '${required}' training has expired. Ask the fablab staff to renew it.`,
-      { field: 'machineId' },
+      {
+        field: 'machineId',
+        details:
+          standing.expiresAt === null
+            ? { rule: 'missing', training: required }
+            : { rule: 'expired', training: required, expiresAt: new Date(standing.expiresAt).toISOString() },
+      },
     );
   }
 }

@@ -1,10 +1,14 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { merge, Subject, type Subscription } from 'rxjs';
 import { Clock } from '../common/clock.js';
+import { JobEvents } from '../jobs/job-events.js';
+import type { Job } from '../jobs/job.entity.js';
+import { JobsService } from '../jobs/jobs.service.js';
 import { MachineLiveEvents } from '../machines/machine-live-events.js';
 import { MachineLiveService, type MachineLive } from '../machines/machine-live.service.js';
 import { MachinesService } from '../machines/machines.service.js';
 import { AvailabilityService } from '../reservations/availability.service.js';
+import { siteCalendar } from '../reservations/booking-context.service.js';
 import { BookingEvents } from '../reservations/reservation-events.js';
 import type { Reservation } from '../reservations/reservation.entity.js';
 import { ReservationsService } from '../reservations/reservations.service.js';
@@ -13,12 +17,15 @@ import { UsersService } from '../users/users.service.js';
 import {
   kioskKind,
   kioskMachine,
+  openingView,
   type KioskKind,
   type KioskMachine,
   type LiveSnapshot,
+  type OpeningView,
   type StaffMachine,
 } from './live.views.js';
 import { kindSummaries, machineOccupancy, type LiveFacts } from './occupancy.rules.js';
+import { siteOpening } from './opening.rules.js';
 import { iso } from '../common/instants.js';
 
 const MINUTE_MS = 60_000;
@@ -27,6 +34,8 @@ const HOUR_MS = 60 * MINUTE_MS;
 const SOON_MS = 30 * MINUTE_MS;
 /** How far ahead screens look for the next free time. */
 const LOOKAHEAD_MS = 7 * 24 * HOUR_MS;
+/** While closed, screens also say what is free the day it opens: look that far at least. */
+const AFTER_OPENING_MS = 24 * HOUR_MS;
 /** Bursts of events (a telemetry storm, a block over ten machines) become one update. */
 const COALESCE_MS = 100;
 
@@ -48,6 +57,7 @@ interface SiteLive {
   seq: number;
   at: number;
   timeZone: string;
+  opening: OpeningView;
   /** Each machine's kiosk view (the allow-list of live.views.ts) and staff view. */
   machines: Map<string, { kiosk: KioskMachine; staff: StaffMachine; key: string }>;
   kinds: KioskKind[];
@@ -76,6 +86,8 @@ export class LiveService implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(ReservationsService) private readonly reservations: ReservationsService,
     @Inject(AvailabilityService) private readonly availability: AvailabilityService,
     @Inject(UsersService) private readonly users: UsersService,
+    @Inject(JobsService) private readonly jobs: JobsService,
+    @Inject(JobEvents) private readonly jobEvents: JobEvents,
     @Inject(Clock) private readonly clock: Clock,
   ) {}
 
@@ -84,6 +96,8 @@ export class LiveService implements OnApplicationBootstrap, OnModuleDestroy {
     this.subscription = merge(this.bookingEvents.events$, this.machineEvents.events$).subscribe((event) =>
       this.touch(event.siteId),
     );
+    // A job taking a machine changes whose print it is on the staff board.
+    this.subscription.add(this.jobEvents.changes$.subscribe((change) => this.touch(change.job.siteId)));
     this.scheduleMinuteTick();
   }
 
@@ -164,19 +178,27 @@ export class LiveService implements OnApplicationBootstrap, OnModuleDestroy {
   async recompute(siteId: string): Promise<void> {
     const now = this.clock.now();
     const site = await this.sites.get(siteId);
+    const opening = siteOpening(siteCalendar(site), now);
+    const horizon = Math.max(now + LOOKAHEAD_MS, (opening.opensAt ?? 0) + AFTER_OPENING_MS);
     const machines = await this.machines.listBySite(siteId);
-    const [booked, availability] = await Promise.all([
-      this.reservations.listForSite(siteId, { start: now - 12 * HOUR_MS, end: now + LOOKAHEAD_MS }),
-      this.availability.forSite(siteId, { start: now, end: now + LOOKAHEAD_MS }),
+    const [booked, availability, onMachines] = await Promise.all([
+      this.reservations.listForSite(siteId, { start: now - 12 * HOUR_MS, end: horizon }),
+      this.availability.forSite(siteId, { start: now, end: horizon }),
+      this.jobs.onMachines(siteId),
     ]);
     const active = booked.filter((r) => r.status === 'active' && r.end > now);
     const freeByMachine = new Map(availability.map((a) => [a.machineId, a.free]));
-    const names = await this.users.displayNames(active.map((r) => r.makerId));
+    const jobByMachine = new Map(onMachines.map((job) => [job.machineId, job]));
+    const names = await this.users.displayNames([
+      ...active.map((r) => r.makerId),
+      ...onMachines.flatMap((job) => (job.ownerId ? [job.ownerId] : [])),
+    ]);
     const previous = this.state.get(siteId);
     const next: SiteLive = {
       seq: previous?.seq ?? 0,
       at: now,
       timeZone: site.timeZone,
+      opening: openingView(opening),
       machines: new Map(),
       kinds: [],
     };
@@ -193,20 +215,22 @@ export class LiveService implements OnApplicationBootstrap, OnModuleDestroy {
           live: liveFacts(live),
           reservations: mine.map((r) => ({ start: r.start, end: r.end, checkedIn: r.checkedInAt !== null })),
           free: freeByMachine.get(machine.id) ?? [],
+          siteOpen: opening.open,
         },
         now,
         SOON_MS,
       );
-      const kiosk = kioskMachine(occupancy);
-      const staff = staffMachine(kiosk, live, mine, names, now);
+      const kiosk = kioskMachine(occupancy, machine);
+      const staff = staffMachine(kiosk, live, mine, jobByMachine.get(machine.id) ?? null, names, now);
       const key = JSON.stringify(staff);
       next.machines.set(machine.id, { kiosk, staff, key });
       if (previous?.machines.get(machine.id)?.key !== key) changed.push({ kiosk, staff });
       return occupancy;
     });
-    next.kinds = kindSummaries(occupancies).map(kioskKind);
-    const kindsChanged = JSON.stringify(next.kinds) !== JSON.stringify(previous?.kinds);
-    if (previous && changed.length === 0 && !kindsChanged) return;
+    next.kinds = kindSummaries(occupancies, opening.opensAt).map(kioskKind);
+    const siteChanged =
+      JSON.stringify([next.kinds, next.opening]) !== JSON.stringify([previous?.kinds, previous?.opening]);
+    if (previous && changed.length === 0 && !siteChanged) return;
     next.seq += 1;
     this.state.set(siteId, next);
     this.updates$.next({
@@ -230,6 +254,7 @@ export class LiveService implements OnApplicationBootstrap, OnModuleDestroy {
       seq: site.seq,
       at: new Date(site.at).toISOString(),
       timeZone: site.timeZone,
+      opening: site.opening,
       machines,
       kinds: site.kinds,
     };
@@ -254,6 +279,7 @@ function staffMachine(
   kiosk: KioskMachine,
   live: MachineLive | null,
   reservations: Reservation[],
+  job: Job | null,
   names: Map<string, string>,
   now: number,
 ): StaffMachine {
@@ -279,6 +305,14 @@ function staffMachine(
           makerName: names.get(next.makerId) ?? '',
           start: iso(next.start),
           end: iso(next.end),
+        }
+      : null,
+    job: job
+      ? {
+          jobId: job.id,
+          name: job.name,
+          makerId: job.ownerId,
+          makerName: job.ownerId ? (names.get(job.ownerId) ?? null) : null,
         }
       : null,
     interventions: (live?.snapshot?.interventions ?? []).map((i) => ({

@@ -1,4 +1,5 @@
 import type { KindSummary, MachineOccupancy, OccupancyStatus } from './occupancy.rules.js';
+import type { SiteOpening } from './opening.rules.js';
 import { isoOrNull } from '../common/instants.js';
 
 /**
@@ -14,6 +15,8 @@ export interface KioskMachine {
   nextFreeAt: string | null;
   progressPct: number | null;
   attention: string[];
+  /** Out of service: what staff chose to tell the public (never their own note). */
+  notice: { reason: string | null; backAt: string | null } | null;
 }
 
 export interface KioskKind {
@@ -21,6 +24,21 @@ export interface KioskKind {
   total: number;
   freeNow: number;
   nextFreeAt: string | null;
+  freeAtOpening: number | null;
+}
+
+/** The centre itself: open now, or closed and when it opens. */
+export interface OpeningView {
+  open: boolean;
+  opensAt: string | null;
+  closesAt: string | null;
+  closure: string | null;
+}
+
+/** The public side of a machine out of service, as staff wrote it for everyone to read. */
+export interface PublicNotice {
+  publicReason: string | null;
+  expectedBackAt: number | null;
 }
 
 /** Staff also see who is on the machine and what it reported. */
@@ -35,6 +53,8 @@ export interface StaffMachine extends KioskMachine {
     checkedIn: boolean;
   } | null;
   next: { reservationId: string; makerId: string; makerName: string; start: string; end: string } | null;
+  /** The job the machine is taking or running, and whose it is (staff hand the parts over). */
+  job: { jobId: string; name: string; makerId: string | null; makerName: string | null } | null;
   interventions: Array<{ id: string; kind: string; severity: string; message: string; actions: string[] }>;
 }
 
@@ -43,6 +63,7 @@ export interface LiveSnapshot<M> {
   seq: number;
   at: string;
   timeZone: string;
+  opening: OpeningView;
   machines: M[];
   kinds: KioskKind[];
 }
@@ -50,7 +71,7 @@ export interface LiveSnapshot<M> {
 /** Only the machines that changed since `seq - 1`, with the kinds summary that goes with them. */
 export type LiveDelta<M> = LiveSnapshot<M>;
 
-export function kioskMachine(machine: MachineOccupancy): KioskMachine {
+export function kioskMachine(machine: MachineOccupancy, notice: PublicNotice): KioskMachine {
   return {
     machineId: machine.machineId,
     machineName: machine.machineName,
@@ -60,9 +81,28 @@ export function kioskMachine(machine: MachineOccupancy): KioskMachine {
     nextFreeAt: isoOrNull(machine.nextFreeAt),
     progressPct: machine.progressPct,
     attention: [...machine.attention],
+    notice:
+      machine.status === 'maintenance'
+        ? { reason: notice.publicReason, backAt: isoOrNull(notice.expectedBackAt) }
+        : null,
   };
 }
 
 export function kioskKind(kind: KindSummary): KioskKind {
-  return { kind: kind.kind, total: kind.total, freeNow: kind.freeNow, nextFreeAt: isoOrNull(kind.nextFreeAt) };
+  return {
+    kind: kind.kind,
+    total: kind.total,
+    freeNow: kind.freeNow,
+    nextFreeAt: isoOrNull(kind.nextFreeAt),
+    freeAtOpening: kind.freeAtOpening,
+  };
+}
+
+export function openingView(opening: SiteOpening): OpeningView {
+  return {
+    open: opening.open,
+    opensAt: isoOrNull(opening.opensAt),
+    closesAt: isoOrNull(opening.closesAt),
+    closure: opening.closure,
+  };
 }

@@ -13,6 +13,7 @@ const printer = (overrides: Partial<MachineFacts> = {}): MachineFacts => ({
   live: { connected: true, state: 'idle', interventions: [] },
   reservations: [],
   free: [{ start: NOW - 60 * MIN, end: NOW + 8 * 60 * MIN }],
+  siteOpen: true,
   ...overrides,
 });
 
@@ -98,6 +99,32 @@ describe('machineOccupancy', () => {
   });
 });
 
+describe('machineOccupancy while the centre is closed', () => {
+  const opens = NOW + 14 * 60 * MIN;
+  const closedPrinter = (overrides: Partial<MachineFacts> = {}) =>
+    printer({ siteOpen: false, free: [{ start: opens, end: opens + 9 * 60 * MIN }], ...overrides });
+
+  it('shows an idle machine as closed, free from the opening', () => {
+    expect(machineOccupancy(closedPrinter(), NOW, SOON)).toMatchObject({
+      status: 'closed',
+      busyUntil: null,
+      nextFreeAt: opens,
+    });
+  });
+
+  it('still shows a print running overnight as in use, and a machine needing staff as such', () => {
+    const running = closedPrinter({ live: { connected: true, state: 'running', remainingS: 3600, interventions: [] } });
+    expect(machineOccupancy(running, NOW, SOON)).toMatchObject({ status: 'in_use', nextFreeAt: opens });
+    const full = closedPrinter({ live: { connected: true, state: 'awaiting_clear', interventions: [] } });
+    expect(machineOccupancy(full, NOW, SOON).status).toBe('needs_attention');
+  });
+
+  it('puts closed before a booking that starts soon: nobody can come in', () => {
+    const booked = closedPrinter({ reservations: [{ start: NOW + 10 * MIN, end: NOW + 40 * MIN, checkedIn: false }] });
+    expect(machineOccupancy(booked, NOW, SOON).status).toBe('closed');
+  });
+});
+
 describe('kindSummaries', () => {
   it('counts free machines per kind and gives the soonest next free time', () => {
     const machines = [
@@ -118,8 +145,27 @@ describe('kindSummaries', () => {
       ),
     ];
     expect(kindSummaries(machines)).toEqual([
-      { kind: 'embroidery', total: 1, freeNow: 0, nextFreeAt: NOW + 20 * MIN },
-      { kind: 'fdm_printer', total: 2, freeNow: 1, nextFreeAt: NOW },
+      { kind: 'embroidery', total: 1, freeNow: 0, nextFreeAt: NOW + 20 * MIN, freeAtOpening: null },
+      { kind: 'fdm_printer', total: 2, freeNow: 1, nextFreeAt: NOW, freeAtOpening: null },
+    ]);
+  });
+
+  it('while the centre is closed, counts none free now and those free the moment it opens', () => {
+    const opens = NOW + 11 * 60 * MIN;
+    const closed = (overrides: Partial<MachineFacts>) =>
+      machineOccupancy(
+        printer({ siteOpen: false, free: [{ start: opens, end: opens + 9 * 60 * MIN }], ...overrides }),
+        NOW,
+        SOON,
+      );
+    const machines = [
+      closed({}),
+      // Booked for the first hour after opening: free only at 11:00.
+      closed({ machineId: 'b', free: [{ start: opens + 60 * MIN, end: opens + 9 * 60 * MIN }] }),
+      closed({ machineId: 'c', adminStatus: 'maintenance', free: [] }),
+    ];
+    expect(kindSummaries(machines, opens)).toEqual([
+      { kind: 'fdm_printer', total: 3, freeNow: 0, nextFreeAt: opens, freeAtOpening: 1 },
     ]);
   });
 });

@@ -5,7 +5,8 @@ import type { Interval } from '../reservations/intervals.js';
  * bookings and blocks around now, and the clock. Pure: the live service feeds it on every event
  * and at minute boundaries.
  */
-export type OccupancyStatus = 'free' | 'in_use' | 'reserved_soon' | 'needs_attention' | 'offline' | 'maintenance';
+export type OccupancyStatus =
+  'free' | 'in_use' | 'reserved_soon' | 'closed' | 'needs_attention' | 'offline' | 'maintenance';
 
 /** Order of precedence when several apply: the first is what a person most needs to know. */
 export const STATUS_PRECEDENCE: readonly OccupancyStatus[] = [
@@ -13,6 +14,8 @@ export const STATUS_PRECEDENCE: readonly OccupancyStatus[] = [
   'offline',
   'needs_attention',
   'in_use',
+  // Nobody can use an idle machine while the centre is closed, whatever its bookings say.
+  'closed',
   'reserved_soon',
   'free',
 ];
@@ -44,6 +47,8 @@ export interface MachineFacts {
   reservations: Array<Interval & { checkedIn: boolean }>;
   /** Bookable time from now on (availability rules: opening hours, reservations, blocks). */
   free: Interval[];
+  /** False outside opening hours and on closed days. */
+  siteOpen: boolean;
 }
 
 export interface MachineOccupancy {
@@ -71,6 +76,7 @@ export function machineOccupancy(facts: MachineFacts, nowMs: number, soonMs: num
     live !== null && (!live.connected || live.state === 'offline' || live.state === 'unknown') && 'offline',
     attention.length > 0 && 'needs_attention',
     (working || current?.checkedIn) && 'in_use',
+    !facts.siteOpen && 'closed',
     (current || upcoming) && 'reserved_soon',
   ]);
   const jobEndsAt = working && live?.remainingS ? nowMs + live.remainingS * 1000 : null;
@@ -102,6 +108,8 @@ function timingOf(
   switch (status) {
     case 'free':
       return { busyUntil: null, nextFreeAt: at.nowMs };
+    case 'closed':
+      return { busyUntil: null, nextFreeAt: freeFrom(at.nowMs) };
     case 'in_use': {
       const busyUntil = Math.max(at.jobEndsAt ?? at.nowMs, at.current?.end ?? at.nowMs);
       return { busyUntil, nextFreeAt: freeFrom(busyUntil) };
@@ -121,14 +129,26 @@ export interface KindSummary {
   freeNow: number;
   /** The soonest a machine of this kind (not in maintenance) can be used. */
   nextFreeAt: number | null;
+  /** While the centre is closed: how many will be free the moment it opens (`opensAt`). */
+  freeAtOpening: number | null;
 }
 
-export function kindSummaries(machines: readonly MachineOccupancy[]): KindSummary[] {
+/** `opensAt`: when the closed centre opens next, or null while it is open. */
+export function kindSummaries(machines: readonly MachineOccupancy[], opensAt: number | null = null): KindSummary[] {
   const byKind = new Map<string, KindSummary>();
   for (const machine of machines) {
-    const summary = byKind.get(machine.kind) ?? { kind: machine.kind, total: 0, freeNow: 0, nextFreeAt: null };
+    const summary = byKind.get(machine.kind) ?? {
+      kind: machine.kind,
+      total: 0,
+      freeNow: 0,
+      nextFreeAt: null,
+      freeAtOpening: opensAt === null ? null : 0,
+    };
     summary.total += 1;
     if (machine.status === 'free') summary.freeNow += 1;
+    if (opensAt !== null && machine.status !== 'maintenance' && machine.nextFreeAt === opensAt) {
+      summary.freeAtOpening = (summary.freeAtOpening ?? 0) + 1;
+    }
     if (machine.status !== 'maintenance' && machine.nextFreeAt !== null) {
       summary.nextFreeAt =
         summary.nextFreeAt === null ? machine.nextFreeAt : Math.min(summary.nextFreeAt, machine.nextFreeAt);

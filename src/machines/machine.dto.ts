@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsObject, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { IsIn, IsISO8601, IsObject, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { isoOrNull } from '../common/instants.js';
 import { MACHINE_KINDS, type MachineKind } from '../config/app-config.js';
 import { ADMIN_STATUSES, type AdminStatus, type Machine } from './machine.entity.js';
 
@@ -47,6 +48,26 @@ export class SetAdminStatusDto {
   @IsString()
   @Length(1, 500)
   reason?: string;
+
+  @ApiPropertyOptional({
+    description:
+      "Shown on the lobby kiosk and in the makers' app while the machine is out of service: no names, " +
+      'email addresses or phone numbers (refused).',
+    example: 'New nozzle fitted, being tested',
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  publicReason?: string;
+
+  @ApiPropertyOptional({
+    description: 'Maintenance only: when staff expect the machine back, shown with the public reason.',
+    example: '2026-11-26T14:00:00+01:00',
+  })
+  @IsOptional()
+  @IsISO8601({ strict: true, strictSeparator: true }, { message: 'expectedBackAt must be an ISO 8601 date-time' })
+  @Matches(/(Z|[+-]\d{2}:\d{2})$/, { message: 'expectedBackAt needs a time zone, e.g. 2026-11-26T14:00:00+01:00' })
+  expectedBackAt?: string;
 }
 
 export interface MachineView {
@@ -59,6 +80,8 @@ export interface MachineView {
   capabilities: Record<string, unknown>;
   adminStatus: AdminStatus;
   adminStatusReason: string | null;
+  publicReason: string | null;
+  expectedBackAt: string | null;
   requiredTraining: string | null;
 }
 
@@ -73,6 +96,8 @@ export function toMachineView(machine: Machine, requiredTraining: string | null)
     capabilities: machine.capabilities,
     adminStatus: machine.adminStatus,
     adminStatusReason: machine.adminStatusReason,
+    publicReason: machine.publicReason,
+    expectedBackAt: isoOrNull(machine.expectedBackAt),
     requiredTraining,
   };
 }

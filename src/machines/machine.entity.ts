@@ -40,6 +40,14 @@ export class Machine {
   @Column({ name: 'admin_status_reason', type: 'varchar', length: 500, nullable: true })
   adminStatusReason!: string | null;
 
+  /** Out of service: why, in words for the public (kiosk, makers' app); never a person's name. */
+  @Column({ name: 'public_reason', type: 'varchar', length: 200, nullable: true })
+  publicReason!: string | null;
+
+  /** Out of service: when staff expect it back, if they know. */
+  @Column(epochMs({ name: 'expected_back_at', nullable: true }))
+  expectedBackAt!: number | null;
+
   /** Values from config at the last boot; null for machines staff created at runtime. */
   @Column(json({ nullable: true }))
   declared!: Record<string, unknown> | null;

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Inject, Param, Patch, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { AllowedFor, CurrentPrincipal } from '../auth/auth.decorators.js';
-import { canReadSite, type Principal } from '../auth/principal.js';
+import { canManageSite, canReadSite, type Principal } from '../auth/principal.js';
 import { NotFoundError } from '../common/domain-error.js';
 import {
   CreateMachineDto,
@@ -27,7 +27,7 @@ export class MachinesController {
   @AllowedFor('maker', 'staff', 'admin', 'kiosk')
   async listBySite(@Param('siteId') siteId: string, @CurrentPrincipal() principal: Principal): Promise<MachineView[]> {
     if (!canReadSite(principal, siteId)) throw new NotFoundError('site', siteId);
-    return (await this.machines.listBySite(siteId)).map((machine) => this.view(machine));
+    return (await this.machines.listBySite(siteId)).map((machine) => this.view(machine, principal));
   }
 
   @Get('machines/:machineId')
@@ -35,7 +35,7 @@ export class MachinesController {
   async get(@Param('machineId') machineId: string, @CurrentPrincipal() principal: Principal): Promise<MachineView> {
     const machine = await this.machines.get(machineId);
     if (!canReadSite(principal, machine.siteId)) throw new NotFoundError('machine', machineId);
-    return this.view(machine);
+    return this.view(machine, principal);
   }
 
   @Post('sites/:siteId/machines')
@@ -45,7 +45,7 @@ export class MachinesController {
     @Body() body: CreateMachineDto,
     @CurrentPrincipal() principal: Principal,
   ): Promise<MachineView> {
-    return this.view(await this.machines.create(siteId, body, principal));
+    return this.view(await this.machines.create(siteId, body, principal), principal);
   }
 
   @Patch('machines/:machineId')
@@ -55,7 +55,7 @@ export class MachinesController {
     @Body() body: UpdateMachineDto,
     @CurrentPrincipal() principal: Principal,
   ): Promise<MachineView> {
-    return this.view(await this.machines.update(machineId, body, principal));
+    return this.view(await this.machines.update(machineId, body, principal), principal);
   }
 
   @Post('machines/:machineId/status')
@@ -68,7 +68,7 @@ export class MachinesController {
     const machine = await this.machines.setAdminStatus(machineId, body, principal);
     // `maintenance` outranks what bridges report: live state must show it now, not at the next reload.
     this.live.adminStatusChanged(machine);
-    return this.view(machine);
+    return this.view(machine, principal);
   }
 
   @Get('machines/:machineId/maintenance-log')
@@ -82,7 +82,12 @@ export class MachinesController {
     }));
   }
 
-  private view(machine: Machine): MachineView {
-    return toMachineView(machine, this.machines.requiredTraining(machine.kind));
+  /**
+   * Staff's own note on a machine out of service stays with staff (it may name a person or a
+   * supplier); makers and kiosks read the public reason instead.
+   */
+  private view(machine: Machine, principal: Principal): MachineView {
+    const view = toMachineView(machine, this.machines.requiredTraining(machine.kind));
+    return canManageSite(principal, machine.siteId) ? view : { ...view, adminStatusReason: null };
   }
 }

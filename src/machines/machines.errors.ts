@@ -9,3 +9,9 @@ export class StatusReasonRequiredError extends DomainError {
   readonly code = 'STATUS_REASON_REQUIRED';
   readonly kind = 'rule';
 }
+
+/** The kiosk and makers' app cannot show this maintenance notice (personal data, a date that cannot be). */
+export class MaintenanceNoticeRefusedError extends DomainError {
+  readonly code = 'MAINTENANCE_NOTICE_REFUSED';
+  readonly kind = 'rule';
+}

@@ -13,7 +13,8 @@ import { SitesService } from '../sites/sites.service.js';
 import type { CreateMachineDto, SetAdminStatusDto, UpdateMachineDto } from './machine.dto.js';
 import { Machine } from './machine.entity.js';
 import { MaintenanceLogEntry } from './maintenance-log.entity.js';
-import { MachineExistsError, StatusReasonRequiredError } from './machines.errors.js';
+import { MachineExistsError, MaintenanceNoticeRefusedError, StatusReasonRequiredError } from './machines.errors.js';
+import { maintenanceNotice } from './maintenance-notice.rules.js';
 
 type DeclaredMachine = Pick<Machine, 'siteId' | 'name' | 'kind' | 'vendor' | 'model' | 'capabilities'>;
 
@@ -82,6 +83,8 @@ export class MachinesService implements OnModuleInit {
         capabilities: input.capabilities ?? {},
         adminStatus: 'active',
         adminStatusReason: null,
+        publicReason: null,
+        expectedBackAt: null,
         declared: null,
         createdAt: now,
         updatedAt: now,
@@ -105,6 +108,8 @@ export class MachinesService implements OnModuleInit {
         field: 'reason',
       });
     }
+    const notice = maintenanceNotice(input, this.clock.now());
+    if ('why' in notice) throw new MaintenanceNoticeRefusedError(notice.why, { field: notice.field });
     return this.writeLock.run(async (manager) => {
       const machine = await manager.getRepository(Machine).findOneByOrFail({ id: machineId });
       const now = this.clock.now();
@@ -119,7 +124,7 @@ export class MachinesService implements OnModuleInit {
       });
       return manager
         .getRepository(Machine)
-        .save({ ...machine, adminStatus: input.status, adminStatusReason: reason, updatedAt: now });
+        .save({ ...machine, ...notice, adminStatus: input.status, adminStatusReason: reason, updatedAt: now });
     });
   }
 
@@ -147,6 +152,8 @@ export class MachinesService implements OnModuleInit {
         ...values,
         adminStatus: 'active',
         adminStatusReason: null,
+        publicReason: null,
+        expectedBackAt: null,
         declared: record,
         createdAt: now,
         updatedAt: now,

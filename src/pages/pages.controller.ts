@@ -12,6 +12,7 @@ import { ASSETS_URL, escapeHtml, PageAssets } from './page-assets.js';
 
 const SITE_ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 const ASSET_NAME = /^[a-z0-9][a-z0-9.-]{0,63}$/;
+const LOCAL_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const RTL = new Set(['ar']);
 
 /**
@@ -78,17 +79,22 @@ export class PagesController {
 
   /**
    * Where the kiosk's QR code leads (`/book?site=…&machine=…`): the makers' app of that site,
-   * opened on that machine (to book it, or check in to a booking on it).
+   * opened on that machine (to book it, or check in to a booking on it). While the centre is
+   * closed the code says `&date=` (the day it opens): the app opens booking on that day.
    */
   @Get('book')
   book(
     @Query('site') site: string | undefined,
     @Query('machine') machine: string | undefined,
+    @Query('date') date: string | undefined,
     @Res() response: Response,
   ) {
     const siteId = site && SITE_ID.test(site) ? site : this.config.sites[0].id;
-    const query = machine && SITE_ID.test(machine) ? `?machine=${encodeURIComponent(machine)}` : '';
-    response.redirect(302, `/app/${siteId}${query}`);
+    const query = new URLSearchParams();
+    if (machine && SITE_ID.test(machine)) query.set('machine', machine);
+    if (date && LOCAL_DATE.test(date)) query.set('date', date);
+    const search = query.toString();
+    response.redirect(302, `/app/${siteId}${search ? `?${search}` : ''}`);
   }
 
   @Get('pages/assets/:file')

@@ -36,6 +36,7 @@ describe('INVALID_DURATION', () => {
         code: 'INVALID_DURATION',
         message: 'A booking must end after it starts.',
         field: 'end',
+        details: { rule: 'order' },
       });
     }
   });
@@ -46,6 +47,7 @@ describe('INVALID_DURATION', () => {
       code: 'INVALID_DURATION',
       message: 'A booking on this machine lasts at least 1 hour; this one lasts 30 minutes.',
       field: 'end',
+      details: { minMinutes: 60, minutes: 30, rule: 'min' },
     });
   });
 
@@ -54,6 +56,7 @@ describe('INVALID_DURATION', () => {
       code: 'INVALID_DURATION',
       message: 'A booking starting at 10:00 can last at most 3 hours; this one lasts 3 hours 30 minutes.',
       field: 'end',
+      details: { maxMinutes: 180, minutes: 210, rule: 'max' },
     });
   });
 
@@ -128,6 +131,7 @@ describe('IN_THE_PAST', () => {
         code: 'IN_THE_PAST',
         message: 'This booking would start in the past (09:00 on Tue 24 Nov). Choose a time from now on.',
         field: 'start',
+        details: { start: '2026-11-24T08:00:00.000Z' },
       });
     }
   });
@@ -144,6 +148,7 @@ describe('NOT_ON_SLOT_GRID', () => {
       code: 'NOT_ON_SLOT_GRID',
       message: 'Bookings start and end on a 30-minute grid; the start time 14:10 is not on it (try 14:00 or 14:30).',
       field: 'start',
+      details: { slotMinutes: 30 },
     });
   });
 
@@ -173,6 +178,7 @@ describe('TOO_SHORT_NOTICE', () => {
       code: 'TOO_SHORT_NOTICE',
       message: 'Bookings must be made at least 1 hour before they start; this one starts in 40 minutes.',
       field: 'start',
+      details: { minNoticeMinutes: 60 },
     });
   });
 
@@ -189,6 +195,7 @@ describe('TOO_FAR_AHEAD', () => {
       code: 'TOO_FAR_AHEAD',
       message: 'Bookings can be made at most 14 days ahead (until Tue 8 Dec).',
       field: 'start',
+      details: { horizonDays: 14, lastDate: '2026-12-08' },
     });
   });
 
@@ -210,6 +217,7 @@ describe('OUTSIDE_OPENING_HOURS', () => {
       message:
         'Bookings must fit inside opening hours, and the fablab is closed at 18:00 on Wed 25 Nov (open 09:00–18:00 that day).',
       field: 'end',
+      details: { closedAt: '2026-11-25T17:00:00.000Z', date: '2026-11-25', rule: 'closedAt' },
     });
   });
 
@@ -239,6 +247,7 @@ describe('OUTSIDE_OPENING_HOURS', () => {
       message:
         'Bookings on this machine must start while the fablab is open, and the fablab is closed at 18:00 on Wed 25 Nov (open 09:00–18:00 that day).',
       field: 'start',
+      details: { closedAt: '2026-11-25T17:00:00.000Z', date: '2026-11-25', rule: 'closedAt' },
     });
   });
 
@@ -262,6 +271,7 @@ describe('TRAINING_REQUIRED', () => {
       code: 'TRAINING_REQUIRED',
       message: "This machine needs the 'fdm-basics' training. Ask the fablab staff to train you.",
       field: 'machineId',
+      details: { rule: 'missing', training: 'fdm-basics' },
     });
   });
 

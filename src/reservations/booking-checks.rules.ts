@@ -17,6 +17,7 @@ import {
 } from './booking-wording.rules.js';
 import { trainingStanding } from '../trainings/training-validity.rules.js';
 import type { Interval } from './intervals.js';
+import { iso } from '../common/instants.js';
 
 /**
  * One function per booking rule, each returning its violation or null; `checkBooking` in
@@ -33,12 +34,17 @@ export function checkMachineAvailable(_req: Interval, ctx: BookingContext): Book
     adminStatus === 'maintenance'
       ? 'This machine is under maintenance and cannot be booked right now. Try another machine of the same kind.'
       : 'This machine has been retired and can no longer be booked.';
-  return { code: 'MACHINE_UNAVAILABLE', message, field: 'machineId' };
+  return { code: 'MACHINE_UNAVAILABLE', message, field: 'machineId', details: { rule: adminStatus } };
 }
 
 export function checkWellFormed(req: Interval): BookingViolation | null {
   if (Number.isFinite(req.start) && Number.isFinite(req.end) && req.end > req.start) return null;
-  return { code: 'INVALID_DURATION', message: 'A booking must end after it starts.', field: 'end' };
+  return {
+    code: 'INVALID_DURATION',
+    message: 'A booking must end after it starts.',
+    field: 'end',
+    details: { rule: 'order' },
+  };
 }
 
 export function checkNotInPast(req: Interval, ctx: BookingContext): BookingViolation | null {
@@ -48,6 +54,7 @@ export function checkNotInPast(req: Interval, ctx: BookingContext): BookingViola
     code: 'IN_THE_PAST',
     message: `This booking would start in the past (${when}). Choose a time from now on.`,
     field: 'start',
+    details: { start: iso(req.start) },
   };
 }
 
@@ -67,6 +74,7 @@ export function checkSlotGrid(req: Interval, ctx: BookingContext): BookingViolat
         `Bookings start and end on a ${slotMinutes}-minute grid; the ${field} time ` +
         `${formatTime(req[field], timeZone)} is not on it (try ${before} or ${after}).`,
       field,
+      details: { slotMinutes },
     };
   }
   return null;
@@ -93,6 +101,7 @@ export function checkDuration(req: Interval, ctx: BookingContext): BookingViolat
       code: 'INVALID_DURATION',
       message: `A booking on this machine lasts at least ${min}; this one lasts ${formatDuration(length)}.`,
       field: 'end',
+      details: { rule: 'min', minMinutes: policy.minMinutes, minutes: length / MINUTE_MS },
     };
   }
   const max = maxMinutesForStart(policy, req.start, timeZone);
@@ -108,6 +117,7 @@ export function checkDuration(req: Interval, ctx: BookingContext): BookingViolat
       `A booking starting at ${formatTime(req.start, timeZone)} can last at most ` +
       `${formatDuration(max * MINUTE_MS)}; this one lasts ${formatDuration(length)}.${hint}`,
     field: 'end',
+    details: { rule: 'max', maxMinutes: max, minutes: length / MINUTE_MS },
   };
 }
 
@@ -121,6 +131,7 @@ export function checkNotice(req: Interval, ctx: BookingContext): BookingViolatio
       `Bookings must be made at least ${formatDuration(notice)} before they start; ` +
       `this one starts in ${formatDuration(ahead)}.`,
     field: 'start',
+    details: { minNoticeMinutes: ctx.policy.minNoticeMinutes },
   };
 }
 
@@ -135,6 +146,7 @@ export function checkHorizon(req: Interval, ctx: BookingContext): BookingViolati
     code: 'TOO_FAR_AHEAD',
     message: `Bookings can be made at most ${days} ahead (until ${formatLocalDate(lastDate)}).`,
     field: 'start',
+    details: { horizonDays, lastDate },
   };
 }
 
@@ -160,7 +172,13 @@ export function checkOpeningHours(req: Interval, ctx: BookingContext): BookingVi
   const message = ctx.policy.allowRunPastClosing
     ? `Bookings on this machine must start while the fablab is open, and ${that}.`
     : `Bookings must fit inside opening hours, and ${that}.`;
-  return { code: 'OUTSIDE_OPENING_HOURS', message, field: startOpen ? 'end' : 'start' };
+  const closedAllDay = closure !== undefined || hours.length === 0;
+  return {
+    code: 'OUTSIDE_OPENING_HOURS',
+    message,
+    field: startOpen ? 'end' : 'start',
+    details: closedAllDay ? { rule: 'closedDay', date } : { rule: 'closedAt', date, closedAt: iso(closedAt) },
+  };
 }
 
 /** A training must still be valid when the booking ends, not only when it starts. */
@@ -175,6 +193,7 @@ export function checkTraining(req: Interval, ctx: BookingContext): BookingViolat
       code: 'TRAINING_REQUIRED',
       message: `This machine needs the '${required}' training. Ask the fablab staff to train you.`,
       field,
+      details: { rule: 'missing', training: required },
     };
   }
   const day = formatDay(standing.expiresAt, ctx.calendar.timeZone);
@@ -183,5 +202,10 @@ export function checkTraining(req: Interval, ctx: BookingContext): BookingViolat
     code: 'TRAINING_REQUIRED',
     message: `Your '${required}' training ${when}. Ask the fablab staff to renew it.`,
     field,
+    details: {
+      rule: standing.expiresAt <= ctx.nowMs ? 'expired' : 'expires',
+      training: required,
+      expiresAt: iso(standing.expiresAt),
+    },
   };
 }

@@ -17,6 +17,7 @@ describe('RESERVATION_CONFLICT', () => {
       code: 'RESERVATION_CONFLICT',
       message: 'This machine is already booked from 15:00 to 17:00 on Wed 25 Nov.',
       field: 'start',
+      details: { bufferMinutes: 0, end: '2026-11-25T16:00:00.000Z', rule: 'booked', start: '2026-11-25T14:00:00.000Z' },
     });
   });
 

@@ -1,6 +1,7 @@
 import type { BookingContext, BookingViolation } from './booking.policy.js';
 import { formatDuration, formatSpan } from './booking-wording.rules.js';
 import { overlaps, widen, type Interval } from './intervals.js';
+import { iso } from '../common/instants.js';
 
 /**
  * The one rule even staff cannot override: two active bookings never share a machine at the same
@@ -23,7 +24,9 @@ export function checkConflict(req: Interval, ctx: BookingContext, bufferMs: numb
           ? `This machine is already booked ${span}.`
           : `This machine is already booked ${span}, and bookings on it need ` +
             `${formatDuration(bufferMs)} between them.`;
-    return { code: 'RESERVATION_CONFLICT', message, field: 'start' };
+    const rule = b.kind === 'block' ? 'blocked' : overlaps(b, req) ? 'booked' : 'buffer';
+    const details = { rule, start: iso(b.start), end: iso(b.end), bufferMinutes: bufferMs / 60_000 };
+    return { code: 'RESERVATION_CONFLICT', message, field: 'start', details };
   }
   return null;
 }

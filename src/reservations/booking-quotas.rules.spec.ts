@@ -81,6 +81,7 @@ describe('open reservations quota', () => {
       code: 'QUOTA_EXCEEDED',
       message:
         'You can hold at most 3 upcoming bookings at a time, and you already have 3. Cancel one, or wait until one is over.',
+      details: { max: 3, open: 3, rule: 'open' },
     });
   });
 
@@ -97,6 +98,7 @@ describe('hours per day quota', () => {
       code: 'QUOTA_EXCEEDED',
       message:
         'You can book at most 4 hours per day; with this booking you would have 4 hours 30 minutes on Wed 25 Nov.',
+      details: { date: '2026-11-25', limitMinutes: 240, rule: 'day', usedMinutes: 270 },
     });
     expect(checkBooking(booking('2026-11-25T14:00', '2026-11-25T15:00'), ctx)).toBeNull();
   });
@@ -140,6 +142,7 @@ describe('hours per week quota', () => {
       code: 'QUOTA_EXCEEDED',
       message:
         'You can book at most 10 hours per week; with this booking you would have 11 hours in the week of Mon 23 Nov.',
+      details: { date: '2026-11-23', limitMinutes: 600, rule: 'week', usedMinutes: 660 },
     });
   });
 

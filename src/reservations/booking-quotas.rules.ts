@@ -9,6 +9,7 @@ import { intersectIntervals, type Interval } from './intervals.js';
  * (a Paris day may last 23 or 25 hours), and a booking across midnight counts on both days.
  */
 
+const MINUTE_MS = 60_000;
 const HOUR_MS = 3_600_000;
 
 /** Local dates 'YYYY-MM-DD' touched by the interval, in order. */
@@ -49,6 +50,7 @@ function checkOpenReservations(ctx: BookingContext): BookingViolation | null {
     message:
       `You can hold at most ${bookings} at a time, and you already have ${open}. ` +
       'Cancel one, or wait until one is over.',
+    details: { rule: 'open', max, open },
   };
 }
 
@@ -64,6 +66,7 @@ function checkHoursPerDay(req: Interval, ctx: BookingContext): BookingViolation 
       message:
         `You can book at most ${formatDuration(limit)} per day; with this booking you would ` +
         `have ${formatDuration(used)} on ${formatLocalDate(date)}.`,
+      details: { rule: 'day', limitMinutes: limit / MINUTE_MS, usedMinutes: used / MINUTE_MS, date },
     };
   }
   return null;
@@ -82,6 +85,7 @@ function checkHoursPerWeek(req: Interval, ctx: BookingContext): BookingViolation
       message:
         `You can book at most ${formatDuration(limit)} per week; with this booking you would ` +
         `have ${formatDuration(used)} in the week of ${formatLocalDate(monday)}.`,
+      details: { rule: 'week', limitMinutes: limit / MINUTE_MS, usedMinutes: used / MINUTE_MS, date: monday },
     };
   }
   return null;

@@ -65,6 +65,11 @@ export interface BookingViolation {
   code: BookingRuleCode;
   message: string;
   field?: 'start' | 'end' | 'machineId';
+  /**
+   * The numbers and instants the message states, so a page can say it in its own language:
+   * `rule` names the variant when a code has several (`min` / `max` duration, `day` / `week` quota).
+   */
+  details?: Record<string, string | number | null>;
 }
 
 export interface BookingContext {

@@ -27,6 +27,7 @@ describe('canCancel', () => {
       code: 'CANCEL_CUTOFF_PASSED',
       message:
         'Bookings can be cancelled up to 2 hours before they start (for this one, until 12:00 on Wed 25 Nov). Ask the fablab staff if you cannot come.',
+      details: { cutoffMinutes: 120, until: '2026-11-25T11:00:00.000Z' },
     });
   });
 
@@ -53,6 +54,7 @@ describe('canCheckIn', () => {
       ok: false,
       code: 'CHECK_IN_NOT_OPEN_YET',
       message: 'Check-in opens 15 minutes before your booking, at 13:45 on Wed 25 Nov.',
+      details: { minutesBefore: 15, opensAt: '2026-11-25T12:45:00.000Z' },
     });
     expect(canCheckIn(reservation, at('2026-11-25T13:45'), PARIS)).toEqual({ ok: true });
   });
@@ -64,6 +66,7 @@ describe('canCheckIn', () => {
       code: 'CHECK_IN_CLOSED',
       message:
         'Check-in closed at 14:15, 15 minutes after your booking started, and the machine was released for others.',
+      details: { closedAt: '2026-11-25T13:15:00.000Z', graceMinutes: 15 },
     });
   });
 
@@ -79,6 +82,7 @@ describe('canCheckIn', () => {
       ok: false,
       code: 'ALREADY_CHECKED_IN',
       message: 'You already checked in at 13:58.',
+      details: { at: '2026-11-25T12:58:00.000Z' },
     });
     expect(canCheckIn({ ...reservation, status: 'no_show' }, at('2026-11-25T14:05'), PARIS)).toMatchObject({
       code: 'NOT_ACTIVE',

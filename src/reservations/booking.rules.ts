@@ -1,6 +1,7 @@
 import type { BookingPolicy } from './booking.policy.js';
 import { formatDuration, formatTime, formatWhen } from './booking-wording.rules.js';
 import { checkInDeadline } from './no-show.rules.js';
+import { iso } from '../common/instants.js';
 
 /**
  * What a maker may do with a reservation they hold: cancel it, check in, hand it back early.
@@ -18,13 +19,19 @@ export const CHECK_IN_OPENS_MINUTES_BEFORE = 15;
 export type ReservationActionCode =
   'NOT_ACTIVE' | 'CANCEL_CUTOFF_PASSED' | 'ALREADY_CHECKED_IN' | 'CHECK_IN_NOT_OPEN_YET' | 'CHECK_IN_CLOSED';
 
-export type ReservationActionDecision = { ok: true } | { ok: false; code: ReservationActionCode; message: string };
+/** A refusal carries the instants and numbers its message states (`details`), for pages in other languages. */
+export type ReservationActionDecision =
+  { ok: true } | { ok: false; code: ReservationActionCode; message: string; details?: Record<string, string | number> };
 
 const MINUTE_MS = 60_000;
 const ALLOWED: ReservationActionDecision = { ok: true };
 
-function refuse(code: ReservationActionCode, message: string): ReservationActionDecision {
-  return { ok: false, code, message };
+function refuse(
+  code: ReservationActionCode,
+  message: string,
+  details?: Record<string, string | number>,
+): ReservationActionDecision {
+  return details ? { ok: false, code, message, details } : { ok: false, code, message };
 }
 
 /** Allowed until `cancelCutoffMinutes` before the start, that instant included. */
@@ -44,7 +51,10 @@ export function canCancel(
     cutoffMs > 0
       ? `up to ${formatDuration(cutoffMs)} before they start (for this one, until ${formatWhen(lastMoment, timeZone)})`
       : 'until they start';
-  return refuse('CANCEL_CUTOFF_PASSED', `Bookings can be cancelled ${rule}. Ask the fablab staff if you cannot come.`);
+  return refuse('CANCEL_CUTOFF_PASSED', `Bookings can be cancelled ${rule}. Ask the fablab staff if you cannot come.`, {
+    cutoffMinutes: policy.cancelCutoffMinutes,
+    until: iso(lastMoment),
+  });
 }
 
 /**
@@ -60,13 +70,16 @@ export function canCheckIn(
     return refuse('NOT_ACTIVE', 'This booking is no longer active, so you cannot check in to it.');
   }
   if (res.checkedInAt !== null) {
-    return refuse('ALREADY_CHECKED_IN', `You already checked in at ${formatTime(res.checkedInAt, timeZone)}.`);
+    return refuse('ALREADY_CHECKED_IN', `You already checked in at ${formatTime(res.checkedInAt, timeZone)}.`, {
+      at: iso(res.checkedInAt),
+    });
   }
   const opensAt = res.start - CHECK_IN_OPENS_MINUTES_BEFORE * MINUTE_MS;
   if (nowMs < opensAt) {
     return refuse(
       'CHECK_IN_NOT_OPEN_YET',
       `Check-in opens ${CHECK_IN_OPENS_MINUTES_BEFORE} minutes before your booking, at ${formatWhen(opensAt, timeZone)}.`,
+      { opensAt: iso(opensAt), minutesBefore: CHECK_IN_OPENS_MINUTES_BEFORE },
     );
   }
   const deadline = checkInDeadline(res, res.checkInGraceMinutes);
@@ -75,6 +88,7 @@ export function canCheckIn(
     'CHECK_IN_CLOSED',
     `Check-in closed at ${formatTime(deadline, timeZone)}, ${formatDuration(deadline - res.start)} ` +
       'after your booking started, and the machine was released for others.',
+    { closedAt: iso(deadline), graceMinutes: (deadline - res.start) / MINUTE_MS },
   );
 }
 

@@ -7,7 +7,7 @@ export class BookingRefusedError extends DomainError {
   readonly kind: ErrorKind;
 
   constructor(violation: BookingViolation) {
-    super(violation.message, { field: violation.field });
+    super(violation.message, { field: violation.field, details: violation.details });
     this.code = violation.code;
     this.kind = violation.code === 'RESERVATION_CONFLICT' ? 'conflict' : 'rule';
   }
@@ -18,8 +18,8 @@ export class ReservationActionRefusedError extends DomainError {
   readonly code: string;
   readonly kind = 'rule' as const;
 
-  constructor(decision: { code: string; message: string }) {
-    super(decision.message);
+  constructor(decision: { code: string; message: string; details?: Record<string, unknown> }) {
+    super(decision.message, { details: decision.details });
     this.code = decision.code;
   }
 }

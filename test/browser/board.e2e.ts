@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
 import { api, createAccount } from '../support/http.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
+import { DESK, plain, signInApp } from './support/app-walk.js';
 import { expectNoSeriousA11yViolation, inPage, launchChromium, screenshot } from './support/browser.js';
 import {
   awaitingClear,
@@ -10,11 +11,10 @@ import {
   MAKER_NAME,
   PRINTER,
   RUNNING,
+  runJobFor,
   setUpDemo,
   type Demo,
 } from './support/demo.js';
-
-const DESK = { width: 1440, height: 900 };
 
 describe('the staff live board', () => {
   let t: TestApp;
@@ -98,12 +98,12 @@ describe('the staff live board', () => {
 
     // Today: the reservation with its maker, the workshop (not next week's).
     await page.locator('#reservations tbody', { hasText: MAKER_NAME }).waitFor();
-    expect(await page.locator('#reservations tbody').innerText()).toMatch(
-      new RegExp(`10:30–12:00\u2069?\\s+Prusa MK4 n°2\\s+${MAKER_NAME}\\s+Réservée`),
+    expect(plain(await page.locator('#reservations tbody').innerText())).toMatch(
+      new RegExp(`10:30–12:00\\s+Prusa MK4 n°2\\s+${MAKER_NAME}\\s+Réservée`),
     );
     expect(await page.locator('#blocks > li').count()).toBe(1);
-    expect(await page.locator('#blocks').innerText()).toMatch(
-      /14:00–16:00\u2069? · Atelier\s+Atelier broderie débutants/,
+    expect(plain(await page.locator('#blocks').innerText())).toMatch(
+      /14:00–16:00 · Atelier\s+Atelier broderie débutants/,
     );
   });
 
@@ -126,6 +126,27 @@ describe('the staff live board', () => {
     const command = await demo.bridge.nextCommand((c) => c.command === 'clear_confirm');
     expect(command).toMatchObject({ command: 'clear_confirm', expectState: ['awaiting_clear'] });
     await page.locator('#notice', { hasText: /^Envoyé à \u2068Bambu Lab P1S\u2069\./ }).waitFor();
+  });
+
+  it("names the maker of the job on a machine, to staff only: not on the kiosk, not in another maker's app", async () => {
+    const name = 'porte-cles.gcode';
+    await runJobFor(t, demo, name);
+    const line = card(PRINTER).locator('.who.job');
+    await line.waitFor();
+    expect(plain(await line.innerText())).toBe(`Travail : ${name} — pour ${MAKER_NAME}`);
+
+    const others = await browser.newContext({ viewport: DESK });
+    const kiosk = await others.newPage();
+    await kiosk.goto(`${t.url}/kiosk/saint-ouen?rotate=0#token=${demo.kioskToken}`);
+    await kiosk.locator(`[data-machine="${PRINTER}"][data-status="in_use"]`).waitFor();
+    expect(await kiosk.locator('body').innerText()).not.toContain(MAKER_NAME);
+    const stranger = await createAccount(t, demo.adminToken, { role: 'maker' });
+    const app = await others.newPage();
+    await app.goto(`${t.url}/app/saint-ouen`);
+    await signInApp(app, stranger, 'fr');
+    await app.locator(`#machines li[data-machine="${PRINTER}"][data-status="in_use"]`).waitFor();
+    expect(await app.locator('body').innerText()).not.toContain(MAKER_NAME);
+    await others.close();
   });
 
   it('is usable with the keyboard: mark an alert as seen, then show it again', async () => {

@@ -3,19 +3,20 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { eventually } from '../support/fake-bridge.js';
 import { api } from '../support/http.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
+import { plain, TV } from './support/app-walk.js';
 import { expectNoSeriousA11yViolation, inPage, launchChromium, Relay, screenshot } from './support/browser.js';
 import {
   awaitingClear,
   BOOKED,
   EMBROIDERY,
   IN_MAINTENANCE,
+  MAINTENANCE_NOTICE,
   PRINTER,
   RUNNING,
   setUpDemo,
   type Demo,
 } from './support/demo.js';
 
-const TV = { width: 1920, height: 1080 };
 const MACHINES = [PRINTER, 'so-brother-pp1', RUNNING, BOOKED, EMBROIDERY];
 
 describe('the lobby kiosk page', () => {
@@ -97,7 +98,10 @@ describe('the lobby kiosk page', () => {
     );
     expect(await status(BOOKED)).toBe('reserved_soon');
     expect(await status(IN_MAINTENANCE)).toBe('maintenance');
-    expect(await page.locator(`[data-machine="${IN_MAINTENANCE}"]`).innerText()).toContain('Hors service');
+    // Out of service, with what staff told the public: why, and when it should be back.
+    expect(plain(await page.locator(`[data-machine="${IN_MAINTENANCE}"]`).innerText())).toMatch(
+      new RegExp(`Hors service\\s+${MAINTENANCE_NOTICE}\\s+Retour prévu mercredi à 14:00`),
+    );
     expect(await status(EMBROIDERY)).toBe('needs_attention');
     expect(await page.locator('[data-machine] .badge svg.icon').count()).toBe(MACHINES.length);
     expect(await page.locator('#clock').innerText()).toMatch(/^10:0\d$/);
@@ -118,6 +122,9 @@ describe('the lobby kiosk page', () => {
     expect(await page.locator('button[data-lang="ar"]').getAttribute('aria-pressed')).toBe('true');
     expect(await page.locator('[data-kind="fdm_printer"] .kind-name').innerText()).toBe('الطابعات ثلاثية الأبعاد');
     expect(await page.locator(`[data-machine="${RUNNING}"] .badge`).innerText()).toBe('قيد الاستعمال');
+    expect(plain(await page.locator(`[data-machine="${IN_MAINTENANCE}"] .notice-back`).innerText())).toBe(
+      'العودة المتوقعة الأربعاء الساعة 14:00',
+    );
     await page.locator('button[data-lang="fr"]').click();
     await expect(page.locator('html').getAttribute('dir')).resolves.toBe('ltr');
   });

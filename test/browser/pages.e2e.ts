@@ -10,6 +10,7 @@ import { STATUS_PRECEDENCE } from '../../src/live/occupancy.rules.js';
 import { ASSETS_DIR } from '../../src/pages/page-assets.js';
 import { BLOCK_CATEGORIES } from '../../src/reservations/block.entity.js';
 import type { ReservationStatus } from '../../src/reservations/reservation.entity.js';
+import { serverErrorCodes } from '../support/error-codes.js';
 import { api, createAccount, loginAdmin } from '../support/http.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
@@ -148,7 +149,7 @@ describe('the pages: their files, words and the pairing of screens', () => {
       const text = assetText(file);
       const keys: string[] = [];
       for (const m of text.matchAll(
-        /'((?:common|kiosk|board|app|staff|machine|kind|time|attention|status)\.[A-Za-z_.]*[A-Za-z_])'/g,
+        /'((?:common|kiosk|board|app|staff|machine|kind|time|attention|status|open)\.[A-Za-z_.]*[A-Za-z_])'/g,
       ))
         keys.push(m[1]);
       if (file.endsWith('.html')) {
@@ -165,6 +166,19 @@ describe('the pages: their files, words and the pairing of screens', () => {
         const empty = Object.keys(words).filter((key) => JSON.stringify(words[key]).length <= 2);
         expect([lang, page, empty]).toEqual([lang, page, []]);
       }
+    }
+  });
+
+  it("words every refusal code of the service in the makers' app, in every language", () => {
+    const codes = serverErrorCodes();
+    // The scan reads the source: it must still find codes of every shape the service writes.
+    expect(codes).toEqual(
+      expect.arrayContaining(['QUOTA_EXCEEDED', 'NO_MATCHING_MACHINE', 'CHECK_IN_CLOSED', 'PAYLOAD_TOO_LARGE']),
+    );
+    for (const lang of LANGUAGES) {
+      const words = dictionary(lang, 'app');
+      const missing = codes.filter((code) => !(`app.err.${code}` in words));
+      expect([lang, missing]).toEqual([lang, []]);
     }
   });
 

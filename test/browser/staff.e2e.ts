@@ -1,8 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
+import { api } from '../support/http.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
+import { plain } from './support/app-walk.js';
 import { expectNoSeriousA11yViolation, inPage, launchChromium, screenshot } from './support/browser.js';
-import { awaitingClear, BOOKED, EMBROIDERY, PRINTER, RUNNING, setUpDemo, type Demo } from './support/demo.js';
+import { prusaSlicerGcode } from '../../src/jobs/metadata/testing/gcode.fixtures.js';
+import {
+  awaitingClear,
+  BOOKED,
+  EMBROIDERY,
+  MAKER_NAME,
+  PRINTER,
+  RUNNING,
+  runJobFor,
+  setUpDemo,
+  type Demo,
+} from './support/demo.js';
 import { measureStaffPage } from './support/staff-weight.js';
 
 const DESK = { width: 1280, height: 800 };
@@ -24,6 +37,16 @@ describe('the staff pages', () => {
     await page.locator(`nav a[data-view="${name}"]`).click();
     await view(name).waitFor();
     await page.locator(`nav a[data-view="${name}"][aria-current="page"]`).waitFor();
+  }
+
+  /** What a date field shows, part by part in the order they stand (day, month, year in fr and ar). */
+  async function dateShown(legend: string): Promise<string[]> {
+    return form('stats')
+      .getByRole('group', { name: legend, exact: true })
+      .locator('select')
+      .evaluateAll((selects) =>
+        selects.map((s) => (s as unknown as { selectedOptions: Array<{ text: string }> }).selectedOptions[0].text),
+      );
   }
 
   async function checkView(name: string, lang: 'fr' | 'ar'): Promise<void> {
@@ -70,9 +93,28 @@ describe('the staff pages', () => {
 
   it('takes a machine out of service with a reason, and shows it in its history', async () => {
     await page.locator(`tr[data-machine="${RUNNING}"] button[data-action="maintenance"]`).click();
-    await page.getByLabel('Pourquoi').fill('Buse bouchée, pièce commandée');
+    const status = form('status');
+    await status.getByLabel('Pourquoi').fill('Buse bouchée, pièce commandée');
+    // The public reason goes to the lobby: a phone number is refused, in the page's words.
+    await status.getByLabel('Affiché sur l’écran d’accueil').fill('Appelez Karim au 06 11 22 33 44');
+    const back = status.getByRole('group', { name: 'Retour prévu le' });
+    await back.getByLabel('Jour').selectOption('26');
+    await back.getByLabel('Mois').selectOption({ label: 'novembre' });
+    await back.getByLabel('Année').selectOption('2026');
+    await status.getByLabel('à', { exact: true }).selectOption('14:00');
+    await page.getByRole('button', { name: 'Confirmer' }).click();
+    await status.locator('.form-error', { hasText: 'retirez e-mails et numéros de téléphone' }).waitFor();
+    await status.getByLabel('Affiché sur l’écran d’accueil').fill('Buse remplacée, en essai');
     await page.getByRole('button', { name: 'Confirmer' }).click();
     await page.locator(`tr[data-machine="${RUNNING}"] [data-admin="maintenance"]`).waitFor();
+    const row = plain(await page.locator(`tr[data-machine="${RUNNING}"]`).innerText());
+    expect(row).toContain('Public : Buse remplacée, en essai');
+    expect(row).toContain('Retour prévu jeudi à 14:00');
+    const saved = (await api(t, demo.staff.token).get(`/api/v1/machines/${RUNNING}`)).body;
+    expect(saved).toMatchObject({
+      publicReason: 'Buse remplacée, en essai',
+      expectedBackAt: '2026-11-26T13:00:00.000Z',
+    });
     await page.locator(`tr[data-machine="${RUNNING}"] button[data-action="log"]`).click();
     await page.locator('ol.log li', { hasText: 'Buse bouchée, pièce commandée' }).waitFor();
     // Edit a capability: the nozzle is now 0.6 mm.
@@ -87,8 +129,8 @@ describe('the staff pages', () => {
     await open('blocks');
     await form('block').getByLabel('Pour quoi').fill('Atelier impression 3D débutants');
     await form('block').getByLabel('Machines').selectOption(`machine:${BOOKED}`);
-    await form('block').getByLabel('De', { exact: true }).fill('10:30');
-    await form('block').getByLabel('À', { exact: true }).fill('12:30');
+    await form('block').getByLabel('De', { exact: true }).selectOption('10:30');
+    await form('block').getByLabel('À', { exact: true }).selectOption('12:30');
     await form('block').getByRole('button', { name: 'Bloquer' }).click();
     const result = page.locator('[data-result="block"]');
     await result.waitFor();
@@ -138,8 +180,8 @@ describe('the staff pages', () => {
     await form('grant').getByRole('button', { name: 'Accorder la formation' }).click();
     await page.locator('ul.trainings li[data-training="fdm-basics"]').waitFor();
     await form('book').getByLabel('Machine').selectOption(PRINTER);
-    await form('book').getByLabel('De', { exact: true }).fill('15:00');
-    await form('book').getByLabel('À', { exact: true }).fill('16:00');
+    await form('book').getByLabel('De', { exact: true }).selectOption('15:00');
+    await form('book').getByLabel('À', { exact: true }).selectOption('16:00');
     await form('book').getByRole('button', { name: 'Réserver' }).click();
     await page.locator('#notice', { hasText: 'Réservé pour' }).waitFor();
     await checkView('desk', 'fr');
@@ -149,6 +191,9 @@ describe('the staff pages', () => {
   it('shows statistics for a period as bars with their values, and offers the CSV', async () => {
     await open('stats');
     await expectNoSeriousA11yViolation(page);
+    // Dates in the page's language, day first and the month by name, whatever the browser's language.
+    expect(await page.locator('input[type="date"], input[type="time"]').count()).toBe(0);
+    expect(await dateShown('Du')).toEqual(['1', 'novembre', '2026']);
     await form('stats').getByLabel('Chiffres').selectOption('utilisation:machine');
     await form('stats').getByRole('button', { name: 'Afficher' }).click();
     const result = page.locator('[data-result="stats"]');
@@ -176,8 +221,8 @@ describe('the staff pages', () => {
     await form('block').getByLabel('الآلات').selectOption('kind:embroidery');
     await form('block').getByLabel('كل أسبوع').check();
     await form('block').getByLabel('الثلاثاء').check();
-    await form('block').getByLabel('من', { exact: true }).fill('14:00');
-    await form('block').getByLabel('إلى', { exact: true }).fill('18:00');
+    await form('block').getByLabel('من', { exact: true }).selectOption('14:00');
+    await form('block').getByLabel('إلى', { exact: true }).selectOption('18:00');
     await form('block').getByRole('button', { name: 'احجب' }).click();
     await page.locator('[data-result="block"]').waitFor();
     await page.locator('ul.blocks li', { hasText: 'ورشة تطريز للمبتدئين' }).waitFor();
@@ -203,16 +248,48 @@ describe('the staff pages', () => {
     await expectNoSeriousA11yViolation(page);
     await form('maker').getByLabel('الاسم', { exact: true }).fill('ليلى بن علي');
     await form('maker').getByRole('button', { name: 'أنشئ الحساب' }).click();
-    await page.locator('[data-result="credentials"]').waitFor();
+    // The French maker's card and panel are still there until the new ones replace them.
+    await page.locator('[data-result="credentials"]', { hasText: 'ليلى بن علي' }).waitFor();
+    await page.locator('[data-maker-panel]', { hasText: 'ليلى بن علي' }).waitFor();
     await form('grant').getByRole('button', { name: 'امنح التكوين' }).click();
     await page.locator('ul.trainings li[data-training]').first().waitFor();
     await checkView('desk', 'ar');
 
     await open('stats');
     await expectNoSeriousA11yViolation(page);
+    expect(await dateShown('من')).toEqual(['1', 'نوفمبر', '2026']);
     await form('stats').getByRole('button', { name: 'اعرض' }).click();
     await page.locator('[data-result="stats"]').waitFor();
     await checkView('stats', 'ar');
+  });
+
+  it('names the maker of each job, queued and on a machine, so staff hand the parts over', async () => {
+    const running = await runJobFor(t, demo, 'porte-cles.gcode');
+    // A second print for the same machine waits behind the first.
+    const draft = await api(t, demo.maker.token)
+      .multipart('/api/v1/jobs')
+      .field('siteId', 'saint-ouen')
+      .attach('file', Buffer.from(prusaSlicerGcode()), 'badge-support.gcode');
+    expect(
+      (await api(t, demo.maker.token).post(`/api/v1/jobs/${draft.body.id}/queue`, { machineId: PRINTER })).status,
+    ).toBe(200);
+    await open('queue');
+    await page.locator('.view-queue .toolbar button').first().click();
+    const onMachine = page.locator(`ul.running li[data-job="${running}"]`);
+    await onMachine.waitFor();
+    expect(plain(await onMachine.innerText())).toContain(
+      `porte-cles.gcode · Bambu Lab P1S · قيد التشغيل · لصالح ${MAKER_NAME}`,
+    );
+    expect(plain(await page.locator(`ol.queue li[data-job="${draft.body.id}"]`).innerText())).toContain(
+      `لصالح ${MAKER_NAME}`,
+    );
+    await checkView('queue', 'ar');
+    await page.locator('#language').selectOption('fr');
+    await onMachine.locator('.maker', { hasText: 'pour' }).waitFor();
+    expect(plain(await onMachine.innerText())).toContain(
+      `porte-cles.gcode · Bambu Lab P1S · en cours · pour ${MAKER_NAME}`,
+    );
+    await checkView('queue', 'fr');
   });
 
   it('measures the JavaScript shipped and the time to interactive on a 4× slower CPU', async () => {

@@ -8,6 +8,7 @@ import {
   LIMITS,
   number,
   oneOfWords,
+  seconds,
   sha256,
   strictObject,
   text,
@@ -33,6 +34,13 @@ const fileReference = {
   bytes: integer(1, LIMITS.maxBytes),
   format: oneOfWords(FILE_FORMATS),
   name: text(LIMITS.name),
+  estimate: strictObject([], {
+    durationS: seconds,
+    layers: integer(1, LIMITS.maxCount),
+    filamentG: number(0, LIMITS.maxCount),
+    stitches: integer(1, LIMITS.maxCount),
+    colorBlocks: integer(1, LIMITS.maxCount),
+  }),
 };
 const fileRequired = ['url', 'sha256', 'bytes', 'format'];
 const noParams = strictObject([], {});

@@ -21,6 +21,21 @@ export interface FileReference {
   format: FileFormat;
   /** Display name on the machine's screen. */
   name?: string;
+  /**
+   * What the service read in the file. A real machine reads the file itself and may ignore it;
+   * a simulator cannot, and follows it, so the demo's print lasts what the upload announced.
+   */
+  estimate?: FileEstimate;
+}
+
+/** Each value only when the file states it. */
+export interface FileEstimate {
+  /** The slicer's print time, preheating excluded. */
+  durationS?: number;
+  layers?: number;
+  filamentG?: number;
+  stitches?: number;
+  colorBlocks?: number;
 }
 
 export interface StartJobParams extends FileReference {

@@ -200,7 +200,7 @@ export const exampleCommands: { [C in CommandName]: CommandOf<C> } = {
   start_job: {
     ...commandBase('cmd-start'),
     command: 'start_job',
-    params: { ...file, format: '3mf', plate: 1 },
+    params: { ...file, format: '3mf', plate: 1, estimate: { durationS: 3720, layers: 120, filamentG: 12.3 } },
   },
   pause: { ...commandBase('cmd-pause'), command: 'pause', params: {} },
   resume: { ...commandBase('cmd-resume'), command: 'resume', params: {} },
@@ -216,7 +216,7 @@ export const exampleCommands: { [C in CommandName]: CommandOf<C> } = {
   load_design: {
     ...commandBase('cmd-load'),
     command: 'load_design',
-    params: { ...file, format: 'pes' },
+    params: { ...file, format: 'pes', estimate: { stitches: 7500, colorBlocks: 6 } },
   },
   confirm_step: {
     ...commandBase('cmd-step'),

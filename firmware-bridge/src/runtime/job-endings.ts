@@ -1,6 +1,6 @@
 // The results of each machine's last job, kept so the retained state can repeat them: a service
 // that was down when `job.finished` went out (or whose broker dropped it) reads durations and
-// material from the next state instead (MQTT.md, `lastJobOutcome`). Adapters report the outcome
+// material from the next state instead (CONTRACT.md, `lastJobOutcome`). Adapters report the outcome
 // alone; the runtime, which sees every event, adds the rest.
 import type { JobFinishedEvent, MachineStateSnapshot } from '../contract/index.js';
 

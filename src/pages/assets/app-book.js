@@ -15,7 +15,8 @@
   var MAX_LENGTH_MINUTES = 8 * 60;
   var REASON_ICON = { reserved: 'soon', blocked: 'attention', maintenance: 'maintenance', closed: 'offline' };
 
-  var state = { kind: null, mode: 'day', date: null, focus: null, data: null, loading: 0, chosen: null };
+  /** `picked`: the maker chose the day (else booking opens on the first day the centre is open). */
+  var state = { kind: null, mode: 'day', date: null, picked: false, focus: null, data: null, loading: 0, chosen: null };
   A.moving = null;
 
   /* ---------- machines ---------- */
@@ -40,6 +41,7 @@
     if (live.status === 'free') return F.t('machine.freeNow');
     if (live.status === 'in_use' && live.busyUntil) return F.t('machine.busyUntil', { time: F.time(live.busyUntil) });
     if (live.status === 'reserved_soon' && live.busyUntil) return F.t('machine.reservedUntil', { time: F.time(live.busyUntil) });
+    if (live.status === 'closed') return F.isFuture(live.nextFreeAt) ? F.t('machine.freeFrom', { when: F.when(live.nextFreeAt) }) : '';
     if (F.isFuture(live.nextFreeAt)) return F.t('machine.freeAt', { time: F.time(live.nextFreeAt) });
     return '';
   }
@@ -57,6 +59,7 @@
       F.el('h4', {}, [F.bdi(machine.name)]),
       F.el('p', {}, [status ? F.statusBadge(status) : F.el('span', { className: 'muted', text: F.t('common.connecting') })]),
       detail ? F.el('p', { text: detail }) : null,
+    ].concat(live ? F.noticeLines(live) : [], [
       live && live.progressPct !== null && live.progressPct !== undefined ? F.progress(live.progressPct, F.t('machine.progressLabel') + ' — ' + machine.name) : null,
       trainingLine(machine),
       F.el('div', { className: 'row' }, [
@@ -64,10 +67,26 @@
           A.openBooking(machine.kind, null, machine.id);
         }, F.t('app.seeTimesFor', { machine: F.isolate(machine.name) }), { 'data-focus': 'times' }),
       ]),
-    ]);
+    ]));
+  }
+
+  /** While the centre is closed: when it opens, above the machines (each says when it is free). */
+  function renderOpening() {
+    var text = A.liveView ? F.openingText(A.liveView.opening) : '';
+    $('opening').textContent = '';
+    if (text) $('opening').appendChild(F.el('span', {}, [F.icon('closed'), ' ', text]));
+    $('opening').hidden = !text;
+  }
+
+  function kindCount(summary) {
+    if (!summary) return null;
+    var closed = !A.liveView.opening.open;
+    var words = closed ? F.t('status.closed') + ' · ' + F.t('kind.freeAtOpening', { n: summary.freeAtOpening || 0 }) : F.t('kind.freeNow', { n: summary.freeNow });
+    return F.el('span', { className: 'count', text: ' · ' + words });
   }
 
   function renderMachines() {
+    renderOpening();
     var box = $('machines');
     box.textContent = '';
     kinds().forEach(function (kind) {
@@ -77,7 +96,7 @@
         F.el('section', { className: 'kind', 'aria-labelledby': 'kind-' + kind }, [
           F.el('h3', { id: 'kind-' + kind }, [
             F.t('kind.' + kind),
-            summary ? F.el('span', { className: 'count', text: ' · ' + F.t('kind.freeNow', { n: summary.freeNow }) }) : null,
+            kindCount(summary),
           ]),
           list,
         ]),
@@ -131,7 +150,11 @@
       if (ticket !== state.loading) return;
       $('availability').setAttribute('aria-busy', 'false');
       state.data = response.status === 200 ? response.body : null;
-      if (!state.data) A.notice(A.errorText(response));
+      if (!state.data) {
+        A.notice(function () {
+          return A.errorText(response);
+        });
+      }
       renderAvailability();
     });
   }
@@ -209,6 +232,7 @@
         onclick: function () {
           state.mode = 'day';
           state.date = date;
+          state.picked = true;
           refresh(true);
         },
       }, [F.el('strong', { text: A.dayName(date) }), F.el('span', {}, [F.icon(machines ? 'free' : 'offline'), ' ', words])]),
@@ -274,7 +298,7 @@
     select.textContent = '';
     for (var t = row.start; t + GRID * MINUTE <= row.end; t += GRID * MINUTE) select.appendChild(option(t, hm(t, state.date), t === row.start));
     fillDurations();
-    $('book-error').textContent = '';
+    F.say($('book-error'), null);
     $('book-form').hidden = false;
     // Under the day's list on a phone, the form is out of sight: bring it in and speak its title.
     $('book-form-title').focus();
@@ -313,11 +337,13 @@
       if (response.status === 200 || response.status === 201) {
         A.moving = null;
         closeForm();
-        A.notice(F.t(moving ? 'app.move.done' : 'app.book.done', { machine: F.isolate(chosen.name), when: F.range(start, end) }));
+        A.notice(function () {
+          return F.t(moving ? 'app.move.done' : 'app.book.done', { machine: F.isolate(chosen.name), when: F.range(start, end) });
+        });
         A.go('bookings');
         return;
       }
-      $('book-error').textContent = A.errorText(response);
+      A.showError($('book-error'), response);
       if (response.status === 409) {
         presetWait(start, end);
         $('waitlist').open = true;
@@ -354,17 +380,23 @@
     var start = A.localMs(state.date, from);
     var end = to === '24:00' ? A.dayStart(A.addDays(state.date, 1)) : A.localMs(state.date, to);
     if (!(end > start)) {
-      $('wait-error').textContent = F.t('app.wait.order');
+      F.say($('wait-error'), function () {
+        return F.t('app.wait.order');
+      });
       return;
     }
     A.call('POST', '/api/v1/waitlist', { siteId: F.config.siteId, kind: state.kind, start: A.iso(start), end: A.iso(end) }).then(function (response) {
       if (response.status === 201 || response.status === 200) {
-        $('wait-error').textContent = '';
+        F.say($('wait-error'), null);
         $('waitlist').open = false;
-        A.notice(F.t('app.wait.done', { kind: F.t('kind.' + state.kind), day: A.dayName(state.date), range: F.range(from, to) }));
+        var day = state.date;
+        var kind = state.kind;
+        A.notice(function () {
+          return F.t('app.wait.done', { kind: F.t('kind.' + kind), day: A.dayName(day), range: F.range(from, to) });
+        });
         return;
       }
-      $('wait-error').textContent = A.errorText(response);
+      A.showError($('wait-error'), response);
     });
   }
 
@@ -373,7 +405,8 @@
   /** Opens the booking view on a kind (and a day, a machine to point out). */
   A.openBooking = function (kind, date, machineId) {
     state.kind = kind || state.kind;
-    state.date = date && date >= F.today() ? date : F.today();
+    state.picked = !!date && date >= F.today();
+    state.date = state.picked ? date : A.firstDay();
     state.focus = machineId || null;
     state.mode = 'day';
     if (A.view === 'book') refresh(true);
@@ -413,6 +446,7 @@
     views: {
       machines: renderMachines,
       book: function () {
+        if (!state.picked) state.date = A.firstDay();
         renderKindSelect();
         load().then(function () {
           var card = state.focus && $('availability').querySelector('[data-machine="' + state.focus + '"]');
@@ -438,14 +472,17 @@
   $('prev').addEventListener('click', function () {
     var date = A.addDays(state.date, state.mode === 'week' ? -7 : -1);
     state.date = date < F.today() ? F.today() : date;
+    state.picked = true;
     refresh(false);
   });
   $('next').addEventListener('click', function () {
     state.date = A.addDays(state.date, state.mode === 'week' ? 7 : 1);
+    state.picked = true;
     refresh(false);
   });
   $('to-today').addEventListener('click', function () {
     state.date = F.today();
+    state.picked = true;
     refresh(false);
   });
   $('book-start').addEventListener('change', fillDurations);

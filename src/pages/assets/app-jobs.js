@@ -19,6 +19,8 @@
   var jobs = [];
   var confirming = null;
   var busy = {};
+  /** The last refusal of an action on a job, shown on its card until the next action. */
+  var failed = {};
   var timer = null;
 
   function number(value, digits) {
@@ -53,7 +55,7 @@
   }
 
   function stateLine(job) {
-    var words = [F.t('app.job.' + job.state)];
+    var words = [F.t('app.state.' + job.state)];
     if (job.state === 'queued' && job.waitingFor) words.push(F.t('app.waitFor.' + job.waitingFor));
     if (job.state === 'failed' && job.failureReason) words.push(F.t('app.job.why', { reason: job.failureReason }));
     if (job.cancelRequested && !ENDED[job.state]) words.push(F.t('app.job.stopping'));
@@ -73,20 +75,33 @@
     return parts.length ? F.el('div', { className: 'job-progress' }, parts) : null;
   }
 
+  /** How long the machine worked on a finished job, beside what the file announced. */
+  function took(job) {
+    var worked = job.durations && job.durations.runningS;
+    if (job.state !== 'completed' || !worked) return null;
+    var key = job.kind === 'embroidery' ? 'app.job.tookSew' : job.estimatedSeconds ? 'app.job.tookPrint' : 'app.job.tookPrintNoEstimate';
+    var words = { time: A.duration(worked), estimate: job.estimatedSeconds ? A.duration(job.estimatedSeconds) : '' };
+    return F.el('p', { className: 'took', 'data-worked': worked, text: F.t(key, words) });
+  }
+
   function post(job, path, body, doneKey) {
     if (busy[job.id]) return;
     busy[job.id] = true;
+    delete failed[job.id];
     render();
     A.call('POST', '/api/v1/jobs/' + encodeURIComponent(job.id) + '/' + path, body).then(function (response) {
       delete busy[job.id];
       confirming = null;
       if (response.status < 300) {
         replace(response.body);
-        A.notice(F.t(doneKey, { name: F.isolate(job.name) }));
+        A.notice(function () {
+          return F.t(doneKey, { name: F.isolate(job.name) });
+        });
       } else {
-        A.notice(A.errorText(response));
-        var error = document.querySelector('[data-job="' + job.id + '"] .form-error');
-        if (error) error.textContent = A.errorText(response);
+        failed[job.id] = response;
+        A.notice(function () {
+          return A.errorText(response);
+        });
       }
       render();
       follow();
@@ -121,11 +136,12 @@
       stateLine(job),
       machine,
       progress(job),
+      took(job),
       job.state === 'completed' ? F.el('p', { text: F.t('app.job.takeOut') }) : null,
       job.state === 'draft' ? F.el('h5', { text: F.t('app.est.title') }) : null,
       job.state === 'draft' || job.state === 'queued' ? estimate(job) : null,
       warnings,
-      F.el('p', { className: 'form-error', role: 'alert' }),
+      failed[job.id] ? F.el('p', { className: 'form-error', role: 'alert', text: A.errorText(failed[job.id]) }) : null,
       busy[job.id] ? F.el('p', { className: 'muted', text: F.t('app.sending') }) : null,
       actions.length ? F.el('div', { className: 'row' }, actions) : null,
       confirming === job.id
@@ -163,7 +179,7 @@
       shown.map(function (job) {
         return {
           key: job.id,
-          sig: F.lang + (confirming === job.id) + !!busy[job.id] + JSON.stringify(job),
+          sig: F.lang + (confirming === job.id) + !!busy[job.id] + !!failed[job.id] + JSON.stringify(job),
           render: function () {
             return jobCard(job);
           },
@@ -204,12 +220,37 @@
     }, POLL_MS);
   }
 
+  function showFileName() {
+    var input = $('job-file');
+    var name = $('job-file-name');
+    var file = input.files && input.files[0];
+    // The chosen file's own name, isolated: a Latin name keeps its order in an Arabic line.
+    if (file) {
+      name.removeAttribute('data-i18n');
+      name.textContent = '';
+      name.appendChild(F.bdi(file.name));
+    } else {
+      name.setAttribute('data-i18n', 'app.jobs.noFile');
+      name.textContent = F.t('app.jobs.noFile');
+    }
+  }
+
+  /** The bytes sent so far, as a bar with its percentage; hidden between uploads. */
+  function showProgress(fraction) {
+    var box = $('upload-progress');
+    box.hidden = fraction === null;
+    box.textContent = '';
+    if (fraction !== null) box.appendChild(F.progress(fraction * 100, F.t('app.jobs.sendingFile')));
+  }
+
   function upload(event) {
     event.preventDefault();
     var input = $('job-file');
     var error = $('upload-error');
     if (!input.files || !input.files.length) {
-      error.textContent = F.t('app.jobs.pick');
+      F.say(error, function () {
+        return F.t('app.jobs.pick');
+      });
       input.focus();
       return;
     }
@@ -220,23 +261,32 @@
     var button = $('upload-submit');
     button.disabled = true;
     button.textContent = F.t('app.sending');
-    error.textContent = '';
-    A.upload('/api/v1/jobs', form).then(function (response) {
+    F.say(error, null);
+    showProgress(0);
+    A.upload('/api/v1/jobs', form, showProgress).then(function (response) {
       button.disabled = false;
       button.textContent = F.t('app.jobs.send');
+      showProgress(null);
       if (response.status !== 201) {
-        error.textContent = A.errorText(response);
+        A.showError(error, response);
         return;
       }
       input.value = '';
+      showFileName();
       $('job-name').value = '';
       replace(response.body);
       render();
-      A.notice(F.t('app.jobs.uploaded', { name: F.isolate(response.body.name) }));
-      var title = $('jobs').querySelector('[data-job="' + response.body.id + '"] h4');
-      if (title) {
+      var name = response.body.name;
+      A.notice(function () {
+        return F.t('app.jobs.uploaded', { name: F.isolate(name) });
+      });
+      var card = $('jobs').querySelector('[data-job="' + response.body.id + '"]');
+      if (card) {
+        var title = card.querySelector('h4');
         title.setAttribute('tabindex', '-1');
-        title.focus();
+        title.focus({ preventScroll: true });
+        // On a phone the new card is below the form: bring its estimate up, clear of the notice.
+        card.scrollIntoView({ block: 'start' });
       }
     });
   }
@@ -283,6 +333,7 @@
   }
 
   $('upload-form').addEventListener('submit', upload);
+  $('job-file').addEventListener('change', showFileName);
 
   A.module({
     render: function () {
@@ -292,6 +343,7 @@
     stop: function () {
       clearTimeout(timer);
       jobs = [];
+      failed = {};
     },
     views: {
       jobs: load,

@@ -54,11 +54,10 @@
     A.call('POST', '/api/v1/reservations/' + encodeURIComponent(r.id) + '/' + path).then(function (response) {
       delete busy[r.id];
       confirming = null;
-      if (response.status === 200 || response.status === 201) {
-        A.notice(F.t(doneKey, { machine: F.isolate(A.machineName(r.machineId)), when: F.range(r.start, r.end) }));
-      } else {
-        A.notice(A.errorText(response));
-      }
+      A.notice(function () {
+        if (response.status !== 200 && response.status !== 201) return A.errorText(response);
+        return F.t(doneKey, { machine: F.isolate(A.machineName(r.machineId)), when: F.range(r.start, r.end) });
+      });
       load();
     });
   }
@@ -112,7 +111,12 @@
     var status = r.status === 'active' && r.checkedInAt ? 'checkedIn' : r.status;
     return F.el('li', { className: 'card booking b-' + status, 'data-reservation': r.id, 'data-status': status }, [
       F.el('h4', {}, [F.bdi(name)]),
-      F.el('p', { className: 'when' }, [F.el('time', { datetime: r.start, text: A.dayName(F.zoned(Date.parse(r.start)).date) }), ' · ', F.range(r.start, r.end)]),
+      // The day once, then the hours alone (they would repeat the weekday), never split in two.
+      F.el('p', { className: 'when' }, [
+        F.el('time', { datetime: r.start, text: A.dayName(F.zoned(Date.parse(r.start)).date) }),
+        ' · ',
+        F.el('span', { className: 'hours', text: F.hours(r.start, r.end) }),
+      ]),
       F.el('p', {}, [F.el('span', { className: 'pill p-' + status, text: statusWord(r) })]),
       lines.length ? F.el('div', {}, lines) : null,
       actions.length ? F.el('div', { className: 'row' }, actions) : null,
@@ -124,14 +128,20 @@
     var offer = w.offer;
     return F.el('li', { className: 'card', 'data-wait': w.id }, [
       F.el('h4', { text: F.t('kind.' + w.kind) }),
-      F.el('p', { text: A.dayName(F.zoned(Date.parse(w.start)).date) + ' · ' + F.range(w.start, w.end) }),
+      F.el('p', { className: 'when' }, [
+        A.dayName(F.zoned(Date.parse(w.start)).date),
+        ' · ',
+        F.el('span', { className: 'hours', text: F.hours(w.start, w.end) }),
+      ]),
       F.el('p', { className: 'muted', text: F.t('app.wait.status.' + w.status) }),
       offer ? F.el('p', { className: 'offer', text: F.t('app.wait.offer', { machine: F.isolate(A.machineName(offer.machineId)), when: F.range(offer.start, offer.end) }) }) : null,
       w.status === 'waiting' || w.status === 'offered'
         ? F.el('div', { className: 'row' }, [
             A.button(F.t('app.wait.withdraw'), 'secondary', function () {
               A.call('POST', '/api/v1/waitlist/' + encodeURIComponent(w.id) + '/withdraw').then(function (response) {
-                A.notice(response.status < 300 ? F.t('app.wait.withdrawn') : A.errorText(response));
+                A.notice(function () {
+                  return response.status < 300 ? F.t('app.wait.withdrawn') : A.errorText(response);
+                });
                 load();
               });
             }),
@@ -188,12 +198,16 @@
         A.call('POST', '/api/v1/reservations/' + encodeURIComponent(mine.id) + '/check-in').then(function (response) {
           if (response.status === 200 || response.status === 201) {
             forgetScan();
-            A.notice(F.t('app.scan.checkedIn'));
+            A.notice(function () {
+              return F.t('app.scan.checkedIn');
+            });
             load().then(function () {
               $('scan-title').focus();
             });
           } else {
-            body.appendChild(F.el('p', { className: 'form-error', role: 'alert', text: A.errorText(response) }));
+            var refused = F.el('p', { className: 'form-error', role: 'alert' });
+            body.appendChild(refused);
+            A.showError(refused, response);
           }
         });
       }, null, { 'data-action': 'scan-check-in' }));
@@ -222,7 +236,11 @@
 
   $('calendar-get').addEventListener('click', function () {
     A.call('GET', '/api/v1/me/calendar').then(function (response) {
-      if (response.status !== 200) return A.notice(A.errorText(response));
+      if (response.status !== 200) {
+        return A.notice(function () {
+          return A.errorText(response);
+        });
+      }
       $('calendar-url').value = response.body.url;
       $('calendar-open').setAttribute('href', response.body.url.replace(/^https?:/, 'webcal:'));
       $('calendar-link').hidden = false;
@@ -235,11 +253,15 @@
     var copied = navigator.clipboard && navigator.clipboard.writeText ? navigator.clipboard.writeText(url) : Promise.reject(new Error('no clipboard'));
     copied.then(
       function () {
-        A.notice(F.t('app.calendar.copied'));
+        A.notice(function () {
+          return F.t('app.calendar.copied');
+        });
       },
       function () {
         $('calendar-url').select();
-        A.notice(F.t('app.calendar.selectIt'));
+        A.notice(function () {
+          return F.t('app.calendar.selectIt');
+        });
       },
     );
   });

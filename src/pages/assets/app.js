@@ -3,7 +3,7 @@
  * first, plain ES2017 like the kiosk and board. This file holds the session, the views and the
  * helpers the two others (app-book.js, app-jobs.js) share through `window.FabriqueApp`.
  */
-/* global window, document, location, fetch, setTimeout, clearTimeout */
+/* global window, document, location, XMLHttpRequest, setTimeout, clearTimeout */
 (function () {
   'use strict';
 
@@ -42,21 +42,73 @@
 
   /* ---------- words and time ---------- */
 
-  /** Says something for a few seconds where screen readers hear it. */
-  A.notice = function (text) {
+  /**
+   * Says something for a few seconds where screen readers hear it. `render` words it, and words it
+   * again if the maker switches language meanwhile.
+   */
+  A.notice = function (render) {
     clearTimeout(noticeTimer);
-    $('notice').textContent = text;
+    F.say($('notice'), render);
+    // Room below the page for the notice, so what it says can be checked is never under it.
+    document.body.classList.toggle('has-notice', !!render);
     noticeTimer = setTimeout(function () {
-      $('notice').textContent = '';
+      F.say($('notice'), null);
+      document.body.classList.remove('has-notice');
     }, 8000);
   };
 
-  /** The server's own sentence (written for makers), else ours for the code, else a generic one. */
+  /** A form's error line: the refusal in the page's language, reworded after a language change. */
+  A.showError = function (node, response) {
+    F.say(node, function () {
+      return A.errorText(response);
+    });
+  };
+
+  /** The instants, lengths and names a refusal carries, worded for the page's sentences. */
+  function detailWords(details) {
+    var words = {};
+    Object.keys(details).forEach(function (key) {
+      var value = details[key];
+      if (value === null || value === undefined) return;
+      if (/[mM]inutes$/.test(key)) words[key] = A.duration(value * 60);
+      else if (/Seconds$/.test(key)) words[key] = A.duration(value);
+      else if (key === 'training') words[key] = A.trainingName(value);
+      else if (/^\d{4}-\d{2}-\d{2}$/.test(value)) words[key] = A.dayName(value);
+      else if (/^\d{4}-\d{2}-\d{2}T/.test(value)) words[key] = F.when(value);
+      else if (typeof value === 'number') words[key] = new Intl.NumberFormat(F.locale).format(value);
+      else words[key] = F.isolate(String(value));
+    });
+    if (details.start && details.end) words.range = F.range(details.start, details.end);
+    return words;
+  }
+
+  /**
+   * A refusal in the page's language, by its code (`app.err.<CODE>`, or `app.err.<CODE>.<rule>`
+   * for a code with variants), with the numbers it carries: never the service's English sentence.
+   */
   A.errorText = function (response) {
-    var body = response && response.body;
-    if (body && body.message) return body.message;
     if (response && response.status === 0) return F.t('app.err.network');
+    var body = (response && response.body) || {};
+    if (!body.code) return F.t('common.error');
+    var details = body.details || {};
+    var words = detailWords(details);
+    var keys = ['app.err.' + body.code];
+    if (details.rule) keys.unshift('app.err.' + body.code + '.' + details.rule);
+    for (var i = 0; i < keys.length; i++) {
+      var text = F.t(keys[i], words);
+      if (text !== keys[i]) return text;
+    }
     return F.t('common.error');
+  };
+
+  /** The centre's next opening day when it is closed for the rest of today, else today. */
+  A.firstDay = function () {
+    var opening = A.liveView && A.liveView.opening;
+    if (opening && !opening.open && opening.opensAt) {
+      var day = F.zoned(Date.parse(opening.opensAt)).date;
+      if (day > F.today()) return day;
+    }
+    return F.today();
   };
 
   A.machineName = function (id) {
@@ -136,20 +188,28 @@
     });
   };
 
-  /** A multipart upload (a job file), with the same refresh-once rule. */
-  A.upload = function (path, form) {
+  /**
+   * A multipart upload (a job file), with the same refresh-once rule. XMLHttpRequest rather than
+   * fetch: it reports the bytes sent (`onProgress(0…1)`), which a large file on a slow line needs.
+   */
+  A.upload = function (path, form, onProgress) {
     return A.signed
       .withToken(function (token) {
-        return fetch(path, {
-          method: 'POST',
-          headers: { Accept: 'application/json', Authorization: 'Bearer ' + token },
-          body: form,
-          credentials: 'omit',
-          cache: 'no-store',
-        }).then(function (response) {
-          return response.text().then(function (text) {
-            return { status: response.status, body: F.readJson(text) };
-          });
+        return new Promise(function (resolve) {
+          var request = new XMLHttpRequest();
+          request.open('POST', path);
+          request.setRequestHeader('Accept', 'application/json');
+          request.setRequestHeader('Authorization', 'Bearer ' + token);
+          request.upload.onprogress = function (event) {
+            if (event.lengthComputable && onProgress) onProgress(event.loaded / event.total);
+          };
+          request.onload = function () {
+            resolve({ status: request.status, body: F.readJson(request.responseText) });
+          };
+          request.onerror = request.onabort = function () {
+            resolve({ status: 0, body: null });
+          };
+          request.send(form);
         });
       })
       .catch(function () {
@@ -196,7 +256,10 @@
       if (answers[0].status === 200) A.machines = answers[0].body;
       if (answers[1].status === 200) A.trainings = answers[1].body;
       each('start');
-      route(moveFocus);
+      // The kiosk's code while the centre is closed: booking on the day it opens.
+      var day = F.query('date');
+      if (day && /^\d{4}-\d{2}-\d{2}$/.test(day) && !F.query('machine')) A.openBooking(null, day);
+      else route(moveFocus);
     });
     A.live = F.live({
       token: function () {

@@ -272,6 +272,14 @@
         ]),
       );
     }
+    if (m.job) {
+      // Staff hand finished parts to their makers: whose print is this? (None for a job started
+      // at the machine: its name is then the service's own, in English, so it is left out.)
+      var who = m.job.makerName
+        ? F.t('board.job', { job: F.isolate(m.job.name), name: F.isolate(m.job.makerName) })
+        : F.t('board.jobAtMachine');
+      parts.push(F.el('p', { className: 'who job', text: who }));
+    }
     if (m.next) {
       parts.push(
         F.el('p', { className: 'who', text: F.t('board.next', { name: F.isolate(m.next.makerName), start: F.time(m.next.start) }) }),

@@ -144,9 +144,32 @@
     document.documentElement.dir = F.isRtl(lang) ? 'rtl' : 'ltr';
     formats = {};
     F.translateStatic(document);
+    sayings = sayings.filter(function (node) {
+      return document.documentElement.contains(node);
+    });
+    sayings.forEach(sayAgain);
     languageListeners.forEach(function (listener) {
       listener(lang);
     });
+  };
+
+  var sayings = [];
+
+  function sayAgain(node) {
+    node.textContent = node.fabriqueSay ? node.fabriqueSay() : '';
+    node.setAttribute('lang', F.lang);
+    node.setAttribute('dir', F.isRtl(F.lang) ? 'rtl' : 'ltr');
+  }
+
+  /**
+   * Writes `render()` into `node`, and again in the new language after each change of language,
+   * marked with that language's `lang` and `dir`: a French sentence left on an Arabic page would
+   * have its full stop and its names thrown to the wrong side. `render` null empties the node.
+   */
+  F.say = function (node, render) {
+    node.fabriqueSay = render || null;
+    if (sayings.indexOf(node) < 0) sayings.push(node);
+    sayAgain(node);
   };
 
   /** `data-i18n="key"` sets the text; `data-i18n-attr="aria-label:key;title:key"` sets attributes. */
@@ -214,18 +237,98 @@
     var ms = typeof value === 'number' ? value : Date.parse(value);
     var zoned = F.zoned(ms);
     if (zoned.date === F.today()) return zoned.time;
-    var day = format('weekday', F.locale, { weekday: 'short' }).format(new Date(ms));
-    if (Math.abs(ms - F.now()) > 6 * 86400000) {
-      day = format('dayMonth', F.locale, { day: 'numeric', month: 'short' }).format(new Date(ms));
-    }
-    return F.t('time.dayAt', { day: day, time: zoned.time });
+    return F.t('time.dayAt', { day: shortDay(ms), time: zoned.time });
   };
 
-  /** `14:00–16:00`, kept left to right inside Arabic sentences (isolated, or it reads 16:00–14:00). */
+  /** `Tue`, or `2 Jan` more than six days away. */
+  function shortDay(ms) {
+    if (Math.abs(ms - F.now()) > 6 * 86400000) {
+      return format('dayMonth', F.locale, { day: 'numeric', month: 'short' }).format(new Date(ms));
+    }
+    return format('weekday', F.locale, { weekday: 'short' }).format(new Date(ms));
+  }
+
+  function instant(value) {
+    return typeof value === 'number' ? value : Date.parse(value);
+  }
+
+  function isClock(value) {
+    return typeof value === 'string' && value.indexOf('T') < 0;
+  }
+
+  /**
+   * `14:00–16:00`, kept left to right inside Arabic sentences (isolated, or it reads 16:00–14:00)
+   * and never split over two lines (word joiners round the dash).
+   */
+  function clockRange(from, to) {
+    return '\u2066' + from + '\u2060–\u2060' + to + '\u2069';
+  }
+
+  /** The wall-clock end of a range: the midnight that ends the start's day reads 24:00. */
+  function endClock(startMs, endMs) {
+    var end = F.zoned(endMs);
+    return end.time === '00:00' && end.date > F.zoned(startMs).date && endMs - startMs <= 86400000 ? '24:00' : end.time;
+  }
+
+  /**
+   * A range of time, its day said once: `14:00–16:00` today, `Tue 14:00–16:00` another day,
+   * `Tue 22:00 – Wed 02:00` across midnight. Wall-clock strings (`'14:00'`) pass as they are.
+   */
   F.range = function (start, end) {
-    var from = typeof start === 'string' && start.indexOf('T') < 0 ? start : F.time(start);
-    var to = typeof end === 'string' && end.indexOf('T') < 0 ? end : F.time(end);
-    return '\u2066' + from + '–' + to + '\u2069';
+    if (isClock(start) || isClock(end)) {
+      return clockRange(isClock(start) ? start : F.time(start), isClock(end) ? end : F.time(end));
+    }
+    var from = instant(start);
+    var to = instant(end);
+    var close = endClock(from, to);
+    if (F.zoned(from).date !== F.zoned(to).date && close !== '24:00') {
+      return '\u2066' + F.time(from) + '\u2060 – \u2060' + F.time(to) + '\u2069';
+    }
+    var times = clockRange(F.zoned(from).time, close);
+    return F.zoned(from).date === F.today() ? times : F.t('time.dayAt', { day: shortDay(from), time: times });
+  };
+
+  /** Only the hours of a range, for a line that already gives its day. */
+  F.hours = function (start, end) {
+    return clockRange(F.zoned(instant(start)).time, endClock(instant(start), instant(end)));
+  };
+
+  /**
+   * An instant as people say it: "today at 18:00", "tomorrow at 10:00", "Tuesday at 10:00",
+   * "Saturday 2 January at 10:00".
+   */
+  F.when = function (value) {
+    var ms = instant(value);
+    var zoned = F.zoned(ms);
+    var today = F.today();
+    var days = Math.round((Date.parse(zoned.date + 'T12:00:00Z') - Date.parse(today + 'T12:00:00Z')) / 86400000);
+    if (days === 0) return F.t('time.todayAt', { time: zoned.time });
+    if (days === 1) return F.t('time.tomorrowAt', { time: zoned.time });
+    if (days > 1 && days < 7) {
+      var weekday = format('weekdayLong', F.locale, { weekday: 'long' }).format(new Date(ms));
+      return F.t('time.onDayAt', { day: weekday, time: zoned.time });
+    }
+    return F.t('time.onDayAt', { day: F.longDate(ms), time: zoned.time });
+  };
+
+  /** The centre closed now: "Closed — opens tomorrow at 10:00" (with a holiday's reason); open: ''. */
+  F.openingText = function (opening) {
+    if (!opening || opening.open) return '';
+    var reason = opening.closure ? F.isolate(opening.closure) : null;
+    if (!opening.opensAt) return F.t(reason ? 'open.closedFor' : 'open.closed', { reason: reason });
+    return F.t(reason ? 'open.closedForUntil' : 'open.closedUntil', { reason: reason, when: F.when(opening.opensAt) });
+  };
+
+  /** What staff told the public about a machine out of service: its reason and expected return. */
+  F.noticeLines = function (machine) {
+    var notice = machine.notice;
+    if (!notice) return [];
+    var lines = [];
+    if (notice.reason) lines.push(F.el('p', { className: 'notice-reason' }, [F.el('bdi', { dir: 'auto', text: notice.reason })]));
+    if (notice.backAt && F.isFuture(notice.backAt)) {
+      lines.push(F.el('p', { className: 'notice-back', text: F.t('machine.backAt', { when: F.when(notice.backAt) }) }));
+    }
+    return lines;
   };
 
   /** Later than the coming minute: "free at 10:00" when it is 10:00 says nothing useful. */
@@ -305,6 +408,7 @@
     free: 'free',
     in_use: 'in-use',
     reserved_soon: 'soon',
+    closed: 'closed',
     needs_attention: 'attention',
     offline: 'offline',
     maintenance: 'maintenance',
@@ -542,7 +646,7 @@
   var SNAPSHOT_WAIT_MS = 2000;
 
   /**
-   * Connects to `/live` and keeps `view` = {seq, at, timeZone, machines: {id: machine}, kinds}
+   * Connects to `/live` and keeps `view` = {seq, at, timeZone, opening, machines: {id: machine}, kinds}
    * up to date. Deltas apply only in sequence: a gap (missed delta, restarted service) asks for a
    * fresh snapshot. Socket.IO reconnects by itself after a drop; the server's join snapshot then
    * refreshes everything (and the page asks for one if it does not come).
@@ -582,7 +686,14 @@
       frame.machines.forEach(function (machine) {
         machines[machine.machineId] = machine;
       });
-      view = { seq: frame.seq, at: frame.at, timeZone: frame.timeZone, machines: machines, kinds: frame.kinds };
+      view = {
+        seq: frame.seq,
+        at: frame.at,
+        timeZone: frame.timeZone,
+        opening: frame.opening || { open: true },
+        machines: machines,
+        kinds: frame.kinds,
+      };
       options.onView(view);
     }
 

@@ -87,7 +87,21 @@
     });
   }
 
+  /** While the centre is closed: nobody can use a machine now; say what is free when it opens. */
+  function closedKindCard(kind) {
+    var detail;
+    if (kind.freeAtOpening > 0) detail = F.t('kind.freeAtOpening', { n: kind.freeAtOpening });
+    else if (F.isFuture(kind.nextFreeAt)) detail = F.t('machine.freeFrom', { when: F.when(kind.nextFreeAt) });
+    else detail = F.t('kind.noneSoon');
+    return F.el('li', { className: 'kind s-closed', 'data-kind': kind.kind, 'data-free': 0, 'data-open-free': kind.freeAtOpening }, [
+      F.el('h3', { className: 'kind-name', text: F.t('kind.' + kind.kind) }),
+      F.el('p', { className: 'kind-free' }, [F.icon('closed'), F.el('span', { text: F.t('status.closed') })]),
+      F.el('p', { className: 'kind-next', text: detail }),
+    ]);
+  }
+
   function kindCard(kind) {
+    if (!view.opening.open) return closedKindCard(kind);
     var detail;
     if (kind.freeNow > 0) detail = F.t('kind.ofTotal', { total: kind.total });
     else if (F.isFuture(kind.nextFreeAt)) detail = F.t('kind.nextFree', { time: F.time(kind.nextFreeAt) });
@@ -114,6 +128,8 @@
         return machine.busyUntil
           ? F.t('machine.reservedUntil', { time: F.time(machine.busyUntil) })
           : F.t('machine.reservedSoon');
+      case 'closed':
+        return F.isFuture(machine.nextFreeAt) ? F.t('machine.freeFrom', { when: F.when(machine.nextFreeAt) }) : '';
       default:
         return F.isFuture(machine.nextFreeAt) ? F.t('machine.freeAt', { time: F.time(machine.nextFreeAt) }) : '';
     }
@@ -129,6 +145,7 @@
     }
     var detail = machineDetail(machine);
     if (detail) lines.push(F.el('p', { className: 'machine-detail', text: detail }));
+    lines = lines.concat(F.noticeLines(machine));
     if (machine.progressPct !== null && machine.progressPct !== undefined) {
       lines.push(F.progress(machine.progressPct, F.t('machine.progressLabel')));
     }
@@ -141,7 +158,11 @@
 
   function render() {
     if (!view) return;
-    var stamp = F.lang + '|' + F.today() + '|';
+    var closed = F.openingText(view.opening);
+    $('opening').textContent = '';
+    if (closed) $('opening').appendChild(F.el('span', {}, [F.icon('closed'), ' ', closed]));
+    $('opening').hidden = !closed;
+    var stamp = F.lang + '|' + F.today() + '|' + JSON.stringify(view.opening) + '|';
     F.patch(
       $('kinds'),
       view.kinds.map(function (kind) {
@@ -169,7 +190,10 @@
     renderQr();
   }
 
-  /** One QR code at a time, for each free machine in turn; the booking page when none is free. */
+  /**
+   * One QR code at a time, for each free machine in turn; the booking page when none is free;
+   * while the centre is closed, booking for the day it opens — never "book this machine now".
+   */
   function renderQr() {
     if (!view) return;
     var free = F.sortedMachines(view).filter(function (m) {
@@ -178,13 +202,15 @@
     var machine = free.length > 0 ? free[turn % free.length] : null;
     var url = config.publicUrl + '/book?site=' + encodeURIComponent(config.siteId);
     if (machine) url += '&machine=' + encodeURIComponent(machine.machineId);
-    var title = machine ? F.t('kiosk.book') : F.t('kiosk.bookAny');
+    var opensAt = !view.opening.open && view.opening.opensAt;
+    if (opensAt) url += '&date=' + F.zoned(Date.parse(opensAt)).date;
+    var title = machine ? F.t('kiosk.book') : opensAt ? F.t('kiosk.bookLater', { when: F.when(opensAt) }) : F.t('kiosk.bookAny');
     $('book-title').textContent = title;
     // The name on a line of its own: a long Latin name never wraps inside an Arabic sentence.
     $('book-machine').textContent = machine ? machine.machineName : '';
     $('book-machine').hidden = !machine;
-    if (shownQr === url + F.lang) return;
-    shownQr = url + F.lang;
+    if (shownQr === url + F.lang + title) return;
+    shownQr = url + F.lang + title;
     var box = $('qr');
     box.textContent = '';
     box.setAttribute('data-url', url);

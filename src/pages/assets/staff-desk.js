@@ -171,7 +171,7 @@
       return [t, S.trainingName(t), true];
     }));
     d.grantSelect = training;
-    var expires = S.input({ type: 'date' });
+    var expires = S.dateInput();
     var form = F.el('form', { novalidate: true, className: 'inline-form', 'data-form': 'grant' }, [
       S.field('staff.d.training', training),
       S.field('staff.d.expiresAt', expires, 'staff.d.expiresHint'),
@@ -198,9 +198,9 @@
     }).map(function (x) {
       return [x.id, x.name, true];
     }));
-    var date = S.input({ type: 'date', value: F.today(), required: true });
-    var from = S.input({ type: 'time', value: '14:00', step: 1800, required: true });
-    var to = S.input({ type: 'time', value: '16:00', step: 1800, required: true });
+    var date = S.dateInput({ value: F.today(), required: true });
+    var from = S.timeInput('14:00', 30);
+    var to = S.timeInput('16:00', 30);
     var override = S.input({ maxlength: 500 });
     var form = F.el('form', { novalidate: true, className: 'grid-form', 'data-form': 'book' }, [
       S.field('staff.d.machine', machine),

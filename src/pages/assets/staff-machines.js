@@ -58,7 +58,12 @@
           F.el('th', { scope: 'row' }, [F.bdi(machine.name), F.el('span', { className: 'sub', text: [machine.vendor, machine.model].filter(Boolean).join(' ') })]),
           F.el('td', { text: F.t('staff.kind.' + machine.kind) }),
           F.el('td', { className: 'live', text: liveText(machine.id) }),
-          F.el('td', {}, [adminBadge(machine.adminStatus), machine.adminStatusReason ? F.el('span', { className: 'sub' }, [F.bdi(machine.adminStatusReason)]) : null]),
+          F.el('td', {}, [
+            adminBadge(machine.adminStatus),
+            machine.adminStatusReason ? F.el('span', { className: 'sub' }, [F.bdi(machine.adminStatusReason)]) : null,
+            machine.publicReason ? F.el('span', { className: 'sub public' }, [F.t('staff.m.public'), ' ', F.bdi(machine.publicReason)]) : null,
+            machine.expectedBackAt ? F.el('span', { className: 'sub', text: F.t('machine.backAt', { when: F.when(machine.expectedBackAt) }) }) : null,
+          ]),
           F.el('td', { className: 'actions' }, actions),
         ]),
       );
@@ -196,9 +201,11 @@
     f.name.focus();
   }
 
-  function setStatus(machine, status, reason, form) {
+  function setStatus(machine, status, reason, form, notice) {
     var body = { status: status };
     if (reason) body.reason = reason;
+    if (notice && notice.publicReason) body.publicReason = notice.publicReason;
+    if (notice && notice.expectedBackAt) body.expectedBackAt = notice.expectedBackAt;
     return S.call('POST', '/api/v1/machines/' + encodeURIComponent(machine.id) + '/status', body).then(function (r) {
       if (r.status !== 200 && r.status !== 201) {
         if (form) S.formError(form, S.errorText(r));
@@ -214,13 +221,22 @@
     });
   }
 
+  /**
+   * Out of service: staff's own note (the log; may name people or suppliers), and what the kiosk
+   * and the makers' app may say: a public reason and when the machine should be back.
+   */
   function openStatus(machine) {
     var reason = F.el('textarea', { rows: 2, required: true, maxlength: 500 });
     var status = S.select([['maintenance', 'staff.admin.maintenance'], ['retired', 'staff.admin.retired']]);
-    var form = F.el('form', { novalidate: true }, [
+    var publicReason = S.input({ maxlength: 200, 'data-field': 'publicReason' });
+    var backDate = S.dateInput();
+    var backTime = S.timeInput('10:00', 30);
+    var form = F.el('form', { novalidate: true, 'data-form': 'status' }, [
       F.el('p', { className: 'lead' }, [F.bdi(machine.name)]),
       S.field('staff.m.newStatus', status),
       S.field('staff.m.reason', reason, 'staff.m.reasonHint'),
+      S.field('staff.m.publicReason', publicReason, 'staff.m.publicReasonHint'),
+      F.el('div', { className: 'row' }, [S.field('staff.m.backDate', backDate, 'staff.m.backHint'), S.field('staff.m.backTime', backTime)]),
       F.el('div', { className: 'buttons' }, [S.button('staff.m.confirmStatus', null, 'primary', { type: 'submit' }), S.button('staff.close', closePanel)]),
     ]);
     form.addEventListener('submit', function (event) {
@@ -229,7 +245,11 @@
         reason.setAttribute('aria-invalid', 'true');
         return S.formError(form, F.t('staff.m.reasonNeeded'));
       }
-      setStatus(machine, status.value, reason.value.trim(), form);
+      var notice = {
+        publicReason: publicReason.value.trim(),
+        expectedBackAt: backDate.value ? S.zonedIso(backDate.value, backTime.value) : null,
+      };
+      setStatus(machine, status.value, reason.value.trim(), form, notice);
     });
     showPanel('staff.m.statusTitle', [form]);
     reason.focus();
@@ -371,10 +391,10 @@
     var target = S.select([]);
     var oneOff = S.input({ type: 'radio', name: 'repeat', value: 'once', checked: true, id: S.id('r') });
     var weekly = S.input({ type: 'radio', name: 'repeat', value: 'weekly', id: S.id('r') });
-    var date = S.input({ type: 'date', value: today, required: true });
-    var from = S.input({ type: 'time', value: '14:00', step: 900, required: true });
-    var to = S.input({ type: 'time', value: '18:00', step: 900, required: true });
-    var until = S.input({ type: 'date' });
+    var date = S.dateInput({ value: today, required: true });
+    var from = S.timeInput('14:00', 15);
+    var to = S.timeInput('18:00', 15);
+    var until = S.dateInput();
     var days = F.el('fieldset', { className: 'days' }, [S.tx('legend', 'staff.b.days')].concat(DAYS.map(function (d) {
       return S.checkbox('staff.day.' + d, { value: d, name: 'day' });
     })));
@@ -412,8 +432,8 @@
     ]);
     var toggle = function () {
       weeklyPart.hidden = !weekly.checked;
-      date.parentNode.querySelector('label').textContent = F.t(weekly.checked ? 'staff.b.startDate' : 'staff.b.date');
-      date.parentNode.querySelector('label').setAttribute('data-i18n', weekly.checked ? 'staff.b.startDate' : 'staff.b.date');
+      date.querySelector('legend').textContent = F.t(weekly.checked ? 'staff.b.startDate' : 'staff.b.date');
+      date.querySelector('legend').setAttribute('data-i18n', weekly.checked ? 'staff.b.startDate' : 'staff.b.date');
     };
     oneOff.addEventListener('change', toggle);
     weekly.addEventListener('change', toggle);

@@ -15,6 +15,12 @@
     return job.name || F.t('staff.q.unnamed');
   }
 
+  /** Whose job it is: staff hand the finished parts over (the API names makers to staff only). */
+  function maker(job) {
+    if (!job.makerName) return null;
+    return F.el('span', { className: 'maker', 'data-maker': job.makerId }, [' · ', F.t('staff.q.for'), ' ', F.bdi(job.makerName)]);
+  }
+
   function waitText(job) {
     if (!job.waitingFor) return F.t('staff.q.wait.pending');
     var key = 'staff.q.wait.' + job.waitingFor;
@@ -56,7 +62,7 @@
         F.el('li', { className: 'job', 'data-job': job.id }, [
           F.el('span', { className: 'pos', text: String(i + 1) }),
           F.el('div', { className: 'job-main' }, [
-            F.el('p', {}, [F.el('strong', {}, [F.bdi(jobName(job))]), ' · ', F.t('staff.kind.' + job.kind),
+            F.el('p', {}, [F.el('strong', {}, [F.bdi(jobName(job))]), ' · ', F.t('staff.kind.' + job.kind), maker(job),
               job.staffPriority ? F.el('span', { className: 'tag', text: F.t('staff.q.priority') }) : null,
               job.targetMachineId ? F.el('span', {}, [' · ', F.bdi(S.machineName(job.targetMachineId))]) : null]),
             F.el('p', { className: 'wait' }, [F.icon('soon'), ' ', waitText(job)]),
@@ -82,7 +88,7 @@
       var pct = job.progress && job.progress.pct;
       running.appendChild(
         F.el('li', { className: 'job', 'data-job': job.id }, [
-          F.el('p', {}, [F.el('strong', {}, [F.bdi(jobName(job))]), ' · ', F.bdi(S.machineName(job.machineId)), ' · ', F.t('staff.q.state.' + job.state)]),
+          F.el('p', {}, [F.el('strong', {}, [F.bdi(jobName(job))]), ' · ', F.bdi(S.machineName(job.machineId)), ' · ', F.t('staff.q.state.' + job.state), maker(job)]),
           typeof pct === 'number' ? F.progress(pct, F.t('machine.progressLabel') + ' — ' + jobName(job)) : null,
           S.button('staff.q.cancel', function () {
             cancel(job);

@@ -171,8 +171,8 @@
     var table = S.select(TABLES.map(function (t) {
       return [t[0], 'staff.s.t.' + t[0]];
     }));
-    var from = S.input({ type: 'date', value: today.slice(0, 8) + '01', required: true });
-    var to = S.input({ type: 'date', value: today, required: true });
+    var from = S.dateInput({ value: today.slice(0, 8) + '01', required: true });
+    var to = S.dateInput({ value: today, required: true });
     var f = F.el('form', { novalidate: true, className: 'grid-form', 'data-form': 'stats' }, [
       S.field('staff.s.table', table),
       S.field('staff.s.from', from),

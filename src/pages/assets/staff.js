@@ -132,7 +132,10 @@
     return S.tx('button', key, attrs);
   };
 
-  /** A labelled control, with an optional hint read out with it. */
+  /**
+   * A labelled control, with an optional hint read out with it. A control made of several (a date)
+   * becomes a fieldset named by its legend.
+   */
   S.field = function (labelKey, control, hintKey) {
     if (!control.id) control.id = S.id('f');
     var hint = null;
@@ -140,7 +143,120 @@
       hint = S.tx('p', hintKey, { className: 'hint', id: control.id + '-hint' });
       control.setAttribute('aria-describedby', hint.id);
     }
+    if (control.tagName === 'FIELDSET') {
+      control.insertBefore(S.tx('legend', labelKey), control.firstChild);
+      return F.el('div', { className: 'field' }, [control, hint]);
+    }
     return F.el('div', { className: 'field' }, [S.tx('label', labelKey, { for: control.id }), control, hint]);
+  };
+
+  /* ---------- dates and times in the page's language, never the browser's ---------- */
+
+  var PARTS = ['day', 'month', 'year'];
+
+  function monthName(month) {
+    return new Intl.DateTimeFormat(F.locale, { month: 'long', timeZone: 'UTC' }).format(new Date(Date.UTC(2026, month - 1, 15)));
+  }
+
+  /** Day, month and year in the order the page's language writes them (Intl, by locale). */
+  function partOrder() {
+    var order = new Intl.DateTimeFormat(F.locale, { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' })
+      .formatToParts(new Date(Date.UTC(2026, 10, 23)))
+      .map(function (part) {
+        return part.type;
+      })
+      .filter(function (type) {
+        return PARTS.indexOf(type) >= 0;
+      });
+    return order.length === 3 ? order : PARTS;
+  }
+
+  function daysIn(year, month) {
+    return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  }
+
+  /** Writes the month names and the parts' order of every date field in the current language. */
+  function relabelDates(root) {
+    var fields = root.querySelectorAll('fieldset.date-field');
+    for (var i = 0; i < fields.length; i++) {
+      var field = fields[i];
+      var months = field.querySelector('[data-part="month"]').options;
+      for (var j = 0; j < months.length; j++) if (months[j].value) months[j].textContent = monthName(Number(months[j].value));
+      partOrder().forEach(function (part) {
+        field.appendChild(field.querySelector('[data-part="' + part + '"]'));
+      });
+    }
+  }
+  F.onLanguage(function () {
+    relabelDates(document);
+  });
+
+  /**
+   * A date as three selects (day, month by name, year), in the page's language: a native date
+   * field shows the browser's format (12/01/2026 on a French page in an American browser).
+   * `.value` reads and writes `YYYY-MM-DD`; an optional field (`required` absent) may stay empty ('').
+   */
+  S.dateInput = function (attributes) {
+    var attrs = attributes || {};
+    var thisYear = Number(F.today().slice(0, 4));
+    var empty = attrs.required ? [] : [['', '—']];
+    var select = function (part, options) {
+      var node = F.el('select', { 'data-part': part, 'data-i18n-attr': 'aria-label:staff.date.' + part, 'aria-label': F.t('staff.date.' + part) });
+      empty.concat(options).forEach(function (o) {
+        node.appendChild(F.el('option', { value: o[0], text: o[1] }));
+      });
+      return node;
+    };
+    var range = function (from, to) {
+      var out = [];
+      for (var n = from; n <= to; n++) out.push([String(n), String(n)]);
+      return out;
+    };
+    var day = select('day', range(1, 31));
+    var month = select('month', range(1, 12));
+    var year = select('year', range(thisYear - 2, thisYear + 2));
+    var field = F.el('fieldset', { className: 'date-field', id: attrs.id || S.id('d') }, [day, month, year]);
+    var pad = function (n) {
+      return (Number(n) < 10 ? '0' : '') + Number(n);
+    };
+    // 31 February does not exist: the day follows the month's length.
+    var clamp = function () {
+      if (day.value && month.value && year.value) {
+        var last = daysIn(Number(year.value), Number(month.value));
+        if (Number(day.value) > last) day.value = String(last);
+      }
+    };
+    month.addEventListener('change', clamp);
+    year.addEventListener('change', clamp);
+    Object.defineProperty(field, 'value', {
+      get: function () {
+        if (!day.value || !month.value || !year.value) return '';
+        return year.value + '-' + pad(month.value) + '-' + pad(day.value);
+      },
+      set: function (value) {
+        var parts = value ? value.split('-') : ['', '', ''];
+        if (parts[0] && !year.querySelector('option[value="' + Number(parts[0]) + '"]')) {
+          year.appendChild(F.el('option', { value: String(Number(parts[0])), text: String(Number(parts[0])) }));
+        }
+        year.value = parts[0] ? String(Number(parts[0])) : '';
+        month.value = parts[1] ? String(Number(parts[1])) : '';
+        day.value = parts[2] ? String(Number(parts[2])) : '';
+      },
+    });
+    field.value = attrs.value || '';
+    relabelDates(F.el('div', {}, [field]));
+    return field;
+  };
+
+  /** A wall-clock time (24 h) picked from the day's steps: the same in every language. */
+  S.timeInput = function (value, stepMinutes) {
+    var node = F.el('select', { 'data-time': '' });
+    for (var minutes = 0; minutes < 24 * 60; minutes += stepMinutes || 15) {
+      var text = ('0' + Math.floor(minutes / 60)).slice(-2) + ':' + ('0' + (minutes % 60)).slice(-2);
+      node.appendChild(F.el('option', { value: text, text: text }));
+    }
+    node.value = value;
+    return node;
   };
 
   S.input = function (attributes) {

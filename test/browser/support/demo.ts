@@ -1,4 +1,5 @@
 import type { MachineStateSnapshot } from '@fabrique/firmware-bridge';
+import { prusaSlicerGcode } from '../../../src/jobs/metadata/testing/gcode.fixtures.js';
 import { book, trainedMaker, type Maker } from '../../support/booking.js';
 import { FakeBridge } from '../../support/fake-bridge.js';
 import { api, createAccount, loginAdmin } from '../../support/http.js';
@@ -10,6 +11,8 @@ export const BOOKED = 'so-prusa-mk4-2';
 export const EMBROIDERY = 'so-ricoma-mt1501';
 export const IN_MAINTENANCE = 'so-brother-pp1';
 export const MAKER_NAME = 'Amina Diallo';
+/** What staff tell the public about the embroidery machine out of service (back Wednesday 14:00). */
+export const MAINTENANCE_NOTICE = 'Plaque à aiguille changée, en essai';
 
 export interface Demo {
   adminToken: string;
@@ -56,7 +59,7 @@ export const threadBreak = (): MachineStateSnapshot => ({
 /**
  * The demo site as the pages will show it: a printer running at 41 %, one booked from 10:30 by a
  * named maker, the Bambu idle (tests turn it into "awaiting clear"), one embroidery machine
- * stopped on a thread break and the other in maintenance.
+ * stopped on a thread break and the other in maintenance, with a public reason and a return date.
  */
 export async function setUpDemo(t: TestApp): Promise<Demo> {
   const adminToken = await loginAdmin(t);
@@ -75,6 +78,8 @@ export async function setUpDemo(t: TestApp): Promise<Demo> {
   const maintenance = await api(t, adminToken).post(`/api/v1/machines/${IN_MAINTENANCE}/status`, {
     status: 'maintenance',
     reason: 'Needle plate replaced',
+    publicReason: MAINTENANCE_NOTICE,
+    expectedBackAt: '2026-11-25T14:00:00+01:00',
   });
   if (maintenance.status >= 300) throw new Error(`maintenance failed: ${JSON.stringify(maintenance.body)}`);
   const machineIds = [PRINTER, RUNNING, EMBROIDERY];
@@ -95,4 +100,35 @@ export async function setUpDemo(t: TestApp): Promise<Demo> {
   await bridge.send(bridge.encoder.state(RUNNING, running(41)));
   await bridge.send(bridge.encoder.state(EMBROIDERY, threadBreak()));
   return { adminToken, kioskToken, staff, maker, bridge };
+}
+
+/**
+ * The maker's print sent to the Bambu and running there, as the machine (the fake bridge)
+ * reports it: the start accepted, `job.started`, then a running state naming the job.
+ */
+export async function runJobFor(t: TestApp, demo: Demo, name: string): Promise<string> {
+  await demo.bridge.send(demo.bridge.encoder.state(PRINTER, idle()));
+  const draft = await api(t, demo.maker.token)
+    .multipart('/api/v1/jobs')
+    .field('siteId', 'saint-ouen')
+    .attach('file', Buffer.from(prusaSlicerGcode()), name);
+  if (draft.status !== 201) throw new Error(`upload failed: ${JSON.stringify(draft.body)}`);
+  const id = draft.body.id as string;
+  const queued = await api(t, demo.maker.token).post(`/api/v1/jobs/${id}/queue`, { machineId: PRINTER });
+  if (queued.status !== 200) throw new Error(`queue failed: ${JSON.stringify(queued.body)}`);
+  const start = await demo.bridge.nextCommand((c) => c.command === 'start_job' && c.jobId === id, 10_000);
+  const { bridge } = demo;
+  await bridge.send(
+    bridge.encoder.commandResult(PRINTER, { commandId: start.commandId, status: 'accepted', stage: 'accepted' }),
+  );
+  const startedAt = new Date(t.clock.now()).toISOString();
+  await bridge.send(bridge.encoder.event(PRINTER, 'job.started', { jobId: id, name, startedAt, estimatedS: 3723 }));
+  await bridge.send(
+    bridge.encoder.state(PRINTER, {
+      state: 'running',
+      job: { jobId: id, name, progressPct: 12, elapsedS: 450, remainingS: 3270 },
+      interventions: [],
+    }),
+  );
+  return id;
 }

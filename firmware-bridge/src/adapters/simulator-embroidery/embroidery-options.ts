@@ -41,6 +41,7 @@ export interface EmbroideryOptions {
   /** How long the simulated person at the machine takes; null = wait for a command. */
   operator: { threadBreakS: number | null; rehoopS: number | null; colorChangeS: number | null };
   timings: SimTimings;
+  /** Fixed design profile (tests, benches) instead of the design's stated counts or its size. */
   job: { stitches?: number; colorBlocks?: number };
   scenario: Scenario<EmbroideryFaultKind> | null;
 }

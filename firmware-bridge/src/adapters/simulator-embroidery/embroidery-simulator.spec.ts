@@ -37,6 +37,20 @@ describe('EmbroiderySimulator, single needle', () => {
     expect(result).toMatchObject({ status: 'error', error: { code: 'UNSUPPORTED' } });
   });
 
+  it('sews the stitches and colour blocks the design states when no profile is configured', async () => {
+    const { sim, until, untilState } = await machine();
+    const command = loadDesign('job-1');
+    const estimate = { stitches: 1200, colorBlocks: 2 };
+    await sim.execute({ ...command, params: { ...command.params, estimate } } as Command);
+    expect(until(() => sim.snapshot().substate === 'WAIT_START')).toBe(true);
+    await sim.execute(confirm('start-1'));
+    expect(untilState('paused')).toBe(true);
+    // One colour change for two blocks: the operator is asked for colour 2 of 2.
+    expect(sim.snapshot().job!.stitch).toMatchObject({ colorBlock: 2, colorBlocks: 2, total: 1200 });
+    await sim.execute(confirm('ccw-2'));
+    expect(untilState('awaiting_clear')).toBe(true);
+  });
+
   it('pauses at each colour change for the operator and goes on after confirm_step or resume', async () => {
     const { sim, scheduler, rec, until, untilState } = await machine({ job: { stitches: 3000, colorBlocks: 3 } });
     await expect(sim.execute(loadDesign('job-1'))).resolves.toEqual({ status: 'accepted' });

@@ -80,11 +80,13 @@ export class EmbroiderySimulator extends JobSimulator {
     const { options } = this;
     const rng = createRandom(hashSeed(options.seed, this.machineId, job.number));
     this.rng = rng;
-    const total = options.job.stitches ?? stitchesFromFile(job.file.format, job.file.bytes);
+    // A configured profile first, then the design's own counts (as the service read them), then a guess.
+    const stated = job.file.estimate ?? {};
+    const total = options.job.stitches ?? stated.stitches ?? stitchesFromFile(job.file.format, job.file.bytes);
     const blocks = drawBlocks(
       rng,
       total,
-      Math.min(total, options.job.colorBlocks ?? rng.int(3, 8)),
+      Math.min(total, options.job.colorBlocks ?? stated.colorBlocks ?? rng.int(3, 8)),
       this.stock.needleColors,
     );
     const msPerStitch = 60_000 / ((options.spm * options.effectiveSpeedPct) / 100);

@@ -33,7 +33,7 @@ export interface FdmOptions {
   spool: { material: string; color: string; grams: number; remainingGrams: number };
   /** Probability per job. */
   faults: { firstLayerFailureRate: number; clogRate: number; userCancelRate: number; transferFailureRate: number };
-  /** Fixed job profile instead of one derived from the file size (tests, demos). */
+  /** Fixed job profile (tests, benches) instead of the file's stated estimate or its size. */
   job: { slicerEstimateS?: number; filamentG?: number; layers?: number };
   scenario: Scenario<FdmFaultKind> | null;
 }

@@ -30,6 +30,38 @@ async function printer(options: Record<string, unknown> = {}) {
 }
 
 describe('FdmSimulator', () => {
+  it('prints for the estimate, layers and filament the file states when no profile is configured', async () => {
+    const { sim, rec, until } = await printer({ job: {} });
+    const estimate = { durationS: 3720, layers: 21, filamentG: 12.3 };
+    const command = startJob('job-1', 'gcode', 2_000_000);
+    await sim.execute({ ...command, params: { ...command.params, estimate } } as typeof command);
+    expect(until('running')).toBe(true);
+    // At the start of printing the printer announces the file's own figures, as the upload did.
+    expect(sim.snapshot().job).toMatchObject({ remainingS: 3720, layer: { current: 0, total: 21 } });
+    expect(rec.events().find((e) => e.event.type === 'job.started')!.event.data).toMatchObject({ estimatedS: 3720 });
+    expect(until('awaiting_clear')).toBe(true);
+    const end = rec.events().find((e) => e.event.type === 'job.finished')!.event.data as {
+      durations: { runningS: number };
+      layer: { total: number };
+      materialUsed: Array<{ amount: number }>;
+    };
+    // Slicer estimate × 1.02 (PrusaSlicer runs a little long), jittered ±2 %: well within 10 %.
+    expect(Math.abs(end.durations.runningS / 3720 - 1)).toBeLessThan(0.1);
+    expect(end.layer.total).toBe(21);
+    expect(end.materialUsed[0].amount).toBe(12.3);
+  });
+
+  it('keeps a configured job profile over the file (tests and benches fix their durations)', async () => {
+    const { sim, until } = await printer();
+    const command = startJob('job-1', 'gcode', 2_000_000);
+    await sim.execute({
+      ...command,
+      params: { ...command.params, estimate: { durationS: 60, layers: 2 } },
+    } as typeof command);
+    expect(until('running')).toBe(true);
+    expect(sim.snapshot().job).toMatchObject({ remainingS: 3600, layer: { total: 120 } });
+  });
+
   it('runs a job through receiving, preparing and running, then waits for the bed to be cleared', async () => {
     const { sim, scheduler, rec, until } = await printer();
     const t0 = scheduler.now();

@@ -70,16 +70,19 @@ export class FdmSimulator extends JobSimulator {
 
   protected planJob(job: SimJob): { transferFailAtPct: number | null } {
     const rng = createRandom(hashSeed(this.options.seed, this.machineId, job.number));
+    // A configured profile (tests, benches) first, then what the file states (the estimate the
+    // upload showed the maker), then a guess from the file's size.
+    const stated = job.file.estimate ?? {};
     const fixed = this.options.job;
     const perSecond = BYTES_PER_PRINT_SECOND[job.file.format as keyof typeof BYTES_PER_PRINT_SECOND] ?? 1200;
     const slicerEstimateS =
-      fixed.slicerEstimateS ?? Math.max(600, (job.file.bytes / perSecond) * rng.uniform(0.8, 1.2));
+      fixed.slicerEstimateS ?? stated.durationS ?? Math.max(600, (job.file.bytes / perSecond) * rng.uniform(0.8, 1.2));
     const plan: FdmPlan = {
       prepareS: rng.uniform(this.options.preparingS.min, this.options.preparingS.max),
       slicerEstimateS,
       runS: slicerEstimateS * this.options.estimateRatio * rng.uniform(0.98, 1.02),
-      filamentG: fixed.filamentG ?? (slicerEstimateS / 3600) * rng.uniform(10, 18),
-      layers: fixed.layers ?? Math.max(10, Math.round(slicerEstimateS / rng.uniform(25, 45))),
+      filamentG: fixed.filamentG ?? stated.filamentG ?? (slicerEstimateS / 3600) * rng.uniform(10, 18),
+      layers: fixed.layers ?? stated.layers ?? Math.max(10, Math.round(slicerEstimateS / rng.uniform(25, 45))),
     };
     this.plan = plan;
     this.usedAtBase = 0;
