@@ -16,7 +16,8 @@
   var REASON_ICON = { reserved: 'soon', blocked: 'attention', maintenance: 'maintenance', closed: 'offline' };
 
   /** `picked`: the maker chose the day (else booking opens on the first day the centre is open). */
-  var state = { kind: null, mode: 'day', date: null, picked: false, focus: null, data: null, loading: 0, chosen: null };
+  var state = { kind: null, mode: 'day', date: null, picked: false, focus: null, data: null, chosen: null };
+  var fresh = F.newest();
   A.moving = null;
 
   /* ---------- machines ---------- */
@@ -143,11 +144,11 @@
   function load() {
     var from = A.dayStart(state.date);
     var to = A.dayStart(A.addDays(state.date, state.mode === 'week' ? 7 : 1));
-    var ticket = ++state.loading;
+    var current = fresh();
     $('availability').setAttribute('aria-busy', 'true');
     var query = '?from=' + A.iso(from) + '&to=' + A.iso(to) + '&kind=' + encodeURIComponent(state.kind);
     return A.call('GET', A.site('/availability' + query)).then(function (response) {
-      if (ticket !== state.loading) return;
+      if (!current()) return;
       $('availability').setAttribute('aria-busy', 'false');
       state.data = response.status === 200 ? response.body : null;
       if (!state.data) {

@@ -189,9 +189,12 @@
     $('no-jobs').hidden = shown.length > 0;
   }
 
+  var fresh = F.newest();
+
   function load() {
+    var current = fresh();
     return A.call('GET', '/api/v1/jobs').then(function (response) {
-      if (response.status !== 200) return;
+      if (!current() || response.status !== 200) return;
       jobs = response.body.slice().sort(function (a, b) {
         return Date.parse(b.createdAt) - Date.parse(a.createdAt);
       });

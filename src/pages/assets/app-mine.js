@@ -20,10 +20,14 @@
   var scanned = F.query('machine');
   var scanDone = false;
 
+  var fresh = F.newest();
+
   function load() {
+    var current = fresh();
     var now = F.now();
     var range = '?from=' + A.iso(now - 86400000) + '&to=' + A.iso(now + 30 * 86400000);
     return Promise.all([A.call('GET', '/api/v1/me/reservations' + range), A.call('GET', '/api/v1/me/waitlist')]).then(function (answers) {
+      if (!current()) return;
       if (answers[0].status === 200) {
         reservations = answers[0].body.slice().sort(function (a, b) {
           return Date.parse(a.start) - Date.parse(b.start);

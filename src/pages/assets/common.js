@@ -62,6 +62,22 @@
     }, null),
   );
 
+  /**
+   * For a view that reloads: answers can overtake each other (a list asked for before a change may
+   * arrive after the one asked for after it), so only the newest request's answer is shown.
+   * `var fresh = F.newest();`, then in each load `var current = fresh();` and, with the answer,
+   * `if (!current()) return;`.
+   */
+  F.newest = function () {
+    var asked = 0;
+    return function () {
+      var mine = ++asked;
+      return function () {
+        return mine === asked;
+      };
+    };
+  };
+
   F.query = function (name) {
     var match = new RegExp('[?&]' + name + '=([^&#]*)').exec(location.search);
     return match ? decodeURIComponent(match[1]) : null;

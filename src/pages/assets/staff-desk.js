@@ -130,8 +130,12 @@
     return '/api/v1/users/' + encodeURIComponent(d.maker.id) + '/trainings';
   }
 
+  var freshTrainings = F.newest();
+
   function loadTrainings() {
+    var current = freshTrainings();
     return S.call('GET', userPath()).then(function (r) {
+      if (!current()) return;
       if (r.status === 200) d.trainings = r.body;
       renderTrainings();
     });

@@ -142,9 +142,13 @@
   }
   S.onLive = renderClear;
 
+  var fresh = F.newest();
+
   function load() {
+    var current = fresh();
     var base = '/api/v1/jobs?siteId=' + encodeURIComponent(F.config.siteId) + '&state=';
     return Promise.all([S.call('GET', base + 'queued'), S.call('GET', base + 'active'), S.loadLive()]).then(function (answers) {
+      if (!current()) return;
       if (answers[0].status === 200) q.queued = answers[0].body;
       if (answers[1].status === 200) {
         q.running = answers[1].body.filter(function (j) {
