@@ -116,7 +116,7 @@ export interface LogConfig {
 
 export type StatsGrid = 'month' | 'week';
 
-/** The job queue's knobs; README "Jobs" explains each. */
+/** The job queue's knobs; docs/api.md "Jobs" explains each. */
 export interface JobsConfig {
   maxFileBytes: number;
   /** Two job starts on one site at least this far apart. */

@@ -182,6 +182,12 @@ describe('the pages: their files, words and the pairing of screens', () => {
     }
   });
 
+  it('lists every refusal code of the service in docs/api.md', () => {
+    const documented = readFileSync(join(process.cwd(), 'docs', 'api.md'), 'utf8');
+    const missing = serverErrorCodes().filter((code) => !documented.includes(`| \`${code}\` |`));
+    expect(missing).toEqual([]);
+  });
+
   it('ships page scripts an old TV browser runs: ES2017, browser globals declared', () => {
     const linter = new Linter();
     for (const file of readdirSync(ASSETS_DIR).filter((f) => f.endsWith('.js'))) {

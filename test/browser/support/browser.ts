@@ -9,7 +9,7 @@ import { PATIENCE_MS } from '../../support/patience.js';
 import { CHROMIUM_PATH, INSTALL_CHROMIUM } from './chromium.mjs';
 
 /**
- * The README's screenshots are written by the suites only when asked (`UPDATE_SCREENSHOTS=1`), so
+ * The screenshots in docs/pages.md are written by the suites only when asked (`UPDATE_SCREENSHOTS=1`), so
  * an ordinary run leaves the work tree as it found it.
  */
 export const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS
@@ -81,7 +81,7 @@ export function inPage<T = unknown>(page: Page, expression: string): Promise<T> 
   return page.evaluate(expression) as Promise<T>;
 }
 
-/** A screenshot for the README, without the focus ring of the last click. */
+/** A screenshot for docs/pages.md, without the focus ring of the last click. */
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await inPage(page, 'document.activeElement && document.activeElement.blur()');
