@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { connectAsync, type MqttClient } from 'mqtt';
 import { eventually, FakeBridge } from './support/fake-bridge.js';
 import { api, loginAdmin } from './support/http.js';
-import { mosquittoAvailable, TestMosquitto } from './support/mosquitto.js';
+import { mosquittoAvailable, TestMosquitto, WATCHER } from './support/mosquitto.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
 const SERVICE_PASSWORD = 'service-password-for-the-test-broker';
@@ -34,8 +34,19 @@ run('Mosquitto with dynamic security: bridge accounts follow the app', () => {
       },
     });
     adminToken = await loginAdmin(t);
+    // On its first connection the service grants itself its role, and Mosquitto reconnects it once;
+    // until then issuing answers 503 (try again). The tests start once the broker takes accounts.
+    const warmUp = await eventually(async () => {
+      const issued = await api(t, adminToken).post('/api/v1/devices/bridges', {
+        bridgeId: 'warm-up',
+        machineIds: ['dk-prusa-mini-1'],
+        label: 'warm-up',
+      });
+      return issued.status === 201 ? (issued.body as { id: string }) : undefined;
+    });
+    expect((await api(t, adminToken).post(`/api/v1/devices/${warmUp.id}/revoke`)).status).toBeLessThan(300);
     // What the service's side of the broker sees: every topic under the prefix.
-    watcher = await connectAsync(broker.url, { username: 'fabrique-service', password: SERVICE_PASSWORD });
+    watcher = await connectAsync(broker.url, { username: WATCHER, password: SERVICE_PASSWORD });
     watcher.on('message', (topic) => seen.push(topic));
     await eventually(async () => {
       const granted = await watcher.subscribeAsync(`${t.config.mqtt.topicPrefix}/#`);
@@ -73,6 +84,35 @@ run('Mosquitto with dynamic security: bridge accounts follow the app', () => {
     expect(broker.log).not.toMatch(/warning/i);
   });
 
+  it('lets a bridge issued through the API connect, and reach only its own topics', async () => {
+    const issued = await issue('dynsec-bridge', [MINE]);
+    const bridge = bridgeFor('dynsec-bridge', issued.mqttPassword);
+    await bridge.connect();
+    await bridge.send(bridge.encoder.state(MINE, { state: 'idle', interventions: [] }));
+    await eventually(async () => {
+      const response = await api(t, adminToken).get(`/api/v1/machines/${MINE}/live`);
+      return response.body.state === 'idle' ? true : undefined;
+    });
+
+    // Another machine's commands: the broker refuses the subscription.
+    await expect(bridge.client.subscribeAsync(`${t.config.mqtt.topicPrefix}/machines/${OTHERS}/cmd`)).rejects.toThrow(
+      /Subscribe error/,
+    );
+    // Another machine's state: the broker drops the message (Mosquitto 2.0 also drops the
+    // connection of a 3.1.1 client that tries). A later message of its own arrives; the foreign
+    // one, sent first, never does.
+    const foreign = `${t.config.mqtt.topicPrefix}/machines/${OTHERS}/state`;
+    await bridge.raw(foreign, '{"stolen":true}', 0);
+    const own = `${t.config.mqtt.topicPrefix}/machines/${MINE}/telemetry`;
+    const sender = bridgeFor('dynsec-bridge', issued.mqttPassword);
+    await sender.connect();
+    await sender.raw(own, '{}');
+    await eventually(() => (seen.includes(own) ? true : undefined)).catch((error: Error) => {
+      throw new Error(`${error.message}; the watcher saw ${JSON.stringify(seen)}`);
+    });
+    expect(seen).not.toContain(foreign);
+  });
+
   // Client-id takeover (issue 15): `use_username_as_clientid` in the shipped file binds each
   // client id to the user name that authenticated, so no bridge can push another off the broker.
   it('keeps a bridge connected when another bridge connects with its client id', async () => {
@@ -101,35 +141,6 @@ run('Mosquitto with dynamic security: bridge accounts follow the app', () => {
       await attacker.endAsync(true);
     }
     await victim.endAsync(true);
-  });
-
-  it('lets a bridge issued through the API connect, and reach only its own topics', async () => {
-    const issued = await issue('dynsec-bridge', [MINE]);
-    const bridge = bridgeFor('dynsec-bridge', issued.mqttPassword);
-    await bridge.connect();
-    await bridge.send(bridge.encoder.state(MINE, { state: 'idle', interventions: [] }));
-    await eventually(async () => {
-      const response = await api(t, adminToken).get(`/api/v1/machines/${MINE}/live`);
-      return response.body.state === 'idle' ? true : undefined;
-    });
-
-    // Another machine's commands: the broker refuses the subscription.
-    await expect(bridge.client.subscribeAsync(`${t.config.mqtt.topicPrefix}/machines/${OTHERS}/cmd`)).rejects.toThrow(
-      /Subscribe error/,
-    );
-    // Another machine's state: the broker drops the message (Mosquitto 2.0 also drops the
-    // connection of a 3.1.1 client that tries). A later message of its own arrives; the foreign
-    // one, sent first, never does.
-    const foreign = `${t.config.mqtt.topicPrefix}/machines/${OTHERS}/state`;
-    await bridge.raw(foreign, '{"stolen":true}', 0);
-    const own = `${t.config.mqtt.topicPrefix}/machines/${MINE}/telemetry`;
-    const sender = bridgeFor('dynsec-bridge', issued.mqttPassword);
-    await sender.connect();
-    await sender.raw(own, '{}');
-    await eventually(() => (seen.includes(own) ? true : undefined)).catch((error: Error) => {
-      throw new Error(`${error.message}; the watcher saw ${JSON.stringify(seen)}`);
-    });
-    expect(seen).not.toContain(foreign);
   });
 
   it('refuses a wrong password, and cuts a bridge off the moment it is revoked', async () => {

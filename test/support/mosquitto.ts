@@ -7,6 +7,8 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const MOSQUITTO = '/usr/sbin/mosquitto';
+/** The user name of the test's watcher on the broker; its password is the service's. */
+export const WATCHER = 'test-watcher';
 
 /** Debian's dynamic-security plugin for this machine's architecture, if installed. */
 export function dynamicSecurityPlugin(): string | undefined {
@@ -37,10 +39,14 @@ export class TestMosquitto {
     if (!plugin) throw new Error('mosquitto_dynamic_security.so is not installed (Debian package mosquitto)');
     const folder = mkdtempSync(join(tmpdir(), 'fabrique-mosquitto-'));
     const dynsec = join(folder, 'dynamic-security.json');
-    const init = spawnSync('mosquitto_ctrl', ['dynsec', 'init', dynsec, 'fabrique-service', servicePassword], {
-      encoding: 'utf8',
-    });
-    if (init.status !== 0) throw new Error(`mosquitto_ctrl dynsec init failed: ${init.stderr}`);
+    initDynamicSecurity(dynsec, 'fabrique-service', servicePassword);
+    // A second account with the same rights for the test's own eyes on the broker: the shipped file
+    // binds client ids to user names, so a watcher signed in as the service would push it off.
+    const watcher = join(folder, 'watcher.json');
+    initDynamicSecurity(watcher, WATCHER, servicePassword);
+    const accounts = JSON.parse(readFileSync(dynsec, 'utf8')) as { clients: unknown[] };
+    accounts.clients.push(...(JSON.parse(readFileSync(watcher, 'utf8')) as { clients: unknown[] }).clients);
+    writeFileSync(dynsec, JSON.stringify(accounts));
     const port = await freePort();
     const shipped = readFileSync(join(ROOT, 'config/mosquitto/mosquitto.conf'), 'utf8');
     const conf = shipped
@@ -93,6 +99,12 @@ export class TestMosquitto {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
+}
+
+/** What `mosquitto_ctrl dynsec init` makes: an account with the plugin's admin role (every topic). */
+function initDynamicSecurity(file: string, username: string, password: string): void {
+  const init = spawnSync('mosquitto_ctrl', ['dynsec', 'init', file, username, password], { encoding: 'utf8' });
+  if (init.status !== 0) throw new Error(`mosquitto_ctrl dynsec init failed: ${init.stderr}`);
 }
 
 /** Whether this run must have Mosquitto: CI sets MQTT_URL and has it installed. */

@@ -2,7 +2,7 @@
  * My jobs: upload a file, read what it says about itself in plain words, queue it, follow it live
  * (each unfinished job read again every few seconds), cancel it. And my trainings.
  */
-/* global window, document, FormData, setTimeout, clearTimeout */
+/* global window, FormData, setTimeout, clearTimeout */
 (function () {
   'use strict';
 
