@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { prusaSlicerGcode } from '../src/jobs/metadata/testing/gcode.fixtures.js';
@@ -7,6 +6,7 @@ import { eventually, FakeBridge } from './support/fake-bridge.js';
 import { api, loginAdmin } from './support/http.js';
 import { LiveClient } from './support/live-client.js';
 import { parsePrometheus, type Exposition } from './support/prometheus.js';
+import { freePorts } from './support/service-process.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
 const TOKEN = 'metrics-token-for-the-test-0123456789';
@@ -133,7 +133,7 @@ describe('/metrics on a port of its own', () => {
   let port: number;
 
   beforeAll(async () => {
-    port = await freePort();
+    port = (await freePorts(1))[0];
     t = await startTestApp({ configure: (raw) => (raw.metrics = { port, host: '127.0.0.1' }) });
   });
 
@@ -148,14 +148,3 @@ describe('/metrics on a port of its own', () => {
     expect(publicPort.body.message).toContain(`port ${port}`);
   });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}

@@ -1,9 +1,10 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
+import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePorts } from './service-process.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const MOSQUITTO = '/usr/sbin/mosquitto';
@@ -47,7 +48,7 @@ export class TestMosquitto {
     const accounts = JSON.parse(readFileSync(dynsec, 'utf8')) as { clients: unknown[] };
     accounts.clients.push(...(JSON.parse(readFileSync(watcher, 'utf8')) as { clients: unknown[] }).clients);
     writeFileSync(dynsec, JSON.stringify(accounts));
-    const port = await freePort();
+    const port = (await freePorts(1))[0];
     const shipped = readFileSync(join(ROOT, 'config/mosquitto/mosquitto.conf'), 'utf8');
     const conf = shipped
       .replace(/^listener 1883$/m, `listener ${port} 127.0.0.1`)
@@ -110,15 +111,4 @@ function initDynamicSecurity(file: string, username: string, password: string): 
 /** Whether this run must have Mosquitto: CI sets MQTT_URL and has it installed. */
 export function mosquittoAvailable(): boolean {
   return existsSync(MOSQUITTO);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }

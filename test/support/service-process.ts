@@ -258,7 +258,7 @@ function tail(output: string, lines = 150): string {
 }
 
 /** Ports the OS has just handed out: free now, and the child binds them again at every restart. */
-async function freePorts(count: number): Promise<number[]> {
+export async function freePorts(count: number): Promise<number[]> {
   const servers = await Promise.all(
     Array.from(
       { length: count },
