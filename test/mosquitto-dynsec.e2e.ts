@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { connectAsync, type MqttClient } from 'mqtt';
+import { bridgeClientId } from '@fabrique/firmware-bridge';
 import { eventually, FakeBridge } from './support/fake-bridge.js';
 import { api, loginAdmin } from './support/http.js';
 import { mosquittoAvailable, TestMosquitto, WATCHER } from './support/mosquitto.js';
@@ -74,6 +75,7 @@ run('Mosquitto with dynamic security: bridge accounts follow the app', () => {
       bridgeId,
       machineIds,
       password,
+      clientId: bridgeClientId(bridgeId),
     });
     bridges.push(bridge);
     return bridge;
@@ -113,33 +115,34 @@ run('Mosquitto with dynamic security: bridge accounts follow the app', () => {
     expect(seen).not.toContain(foreign);
   });
 
-  // Client-id takeover (issue 15): `use_username_as_clientid` in the shipped file binds each
-  // client id to the user name that authenticated, so no bridge can push another off the broker.
-  it('keeps a bridge connected when another bridge connects with its client id', async () => {
+  // Client-id takeover (issue 15): each bridge account the service provisions accepts its own
+  // client id only, so no bridge can push another off the broker by naming its id.
+  it("refuses a bridge that connects with another bridge's client id, and the other stays connected", async () => {
     const victimCredentials = await issue('victim-bridge', [MINE]);
     const attackerCredentials = await issue('attacker-bridge', [OTHERS]);
     const victim = await connectAsync(broker.url, {
       username: 'victim-bridge',
       password: victimCredentials.mqttPassword,
-      clientId: 'fabrique-bridge-victim-bridge',
+      clientId: bridgeClientId('victim-bridge'),
       reconnectPeriod: 0,
     });
-    // The bridge runtime's own default client id, and the bridge id.
-    for (const clientId of ['fabrique-bridge-victim-bridge', 'victim-bridge']) {
-      const closed = new Promise<false>((resolve) => victim.once('close', () => resolve(false)));
-      const attacker = await connectAsync(broker.url, {
-        username: 'attacker-bridge',
-        password: attackerCredentials.mqttPassword,
-        clientId,
-        reconnectPeriod: 0,
-      });
-      // Still the victim's connection: a round trip succeeds before any close.
-      const roundTrip = victim
-        .publishAsync(`${t.config.mqtt.topicPrefix}/machines/${MINE}/telemetry`, '{}', { qos: 1 })
-        .then(() => true as const);
-      expect([clientId, await Promise.race([closed, roundTrip])]).toEqual([clientId, true]);
-      await attacker.endAsync(true);
+    const closed = new Promise<false>((resolve) => victim.once('close', () => resolve(false)));
+    // The bridge runtime's own id of the victim, and the victim's bridge id.
+    for (const clientId of [bridgeClientId('victim-bridge'), 'victim-bridge']) {
+      await expect(
+        connectAsync(broker.url, {
+          username: 'attacker-bridge',
+          password: attackerCredentials.mqttPassword,
+          clientId,
+          reconnectPeriod: 0,
+        }),
+      ).rejects.toThrow(/Not authorized|Identifier rejected|Bad User Name or Password/i);
     }
+    // Still the victim's connection: a round trip succeeds before any close.
+    const roundTrip = victim
+      .publishAsync(`${t.config.mqtt.topicPrefix}/machines/${MINE}/telemetry`, '{}', { qos: 1 })
+      .then(() => true as const);
+    expect(await Promise.race([closed, roundTrip])).toBe(true);
     await victim.endAsync(true);
   });
 

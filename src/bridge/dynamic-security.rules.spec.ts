@@ -39,6 +39,7 @@ describe('dynamic-security rules', () => {
     ]);
     expect(plan[3].command).toMatchObject({
       username: 'b1',
+      clientid: 'fabrique-bridge-b1',
       password: 'secret',
       roles: [{ rolename: bridgeRole('b1') }],
     });

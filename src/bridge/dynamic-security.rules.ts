@@ -1,4 +1,10 @@
-import { BRIDGE_MACHINE_CHANNELS, bridgeStatus, bridgeSubscriptions, machineTopic } from '@fabrique/firmware-bridge';
+import {
+  BRIDGE_MACHINE_CHANNELS,
+  bridgeClientId,
+  bridgeStatus,
+  bridgeSubscriptions,
+  machineTopic,
+} from '@fabrique/firmware-bridge';
 
 /**
  * Mosquitto 2's dynamic-security plugin, spoken through `$CONTROL/dynamic-security/v1`: each bridge
@@ -91,6 +97,8 @@ export function createBridge(
       command: {
         command: 'createClient',
         username: bridgeId,
+        // Bound to its account: a bridge cannot connect under another bridge's id.
+        clientid: bridgeClientId(bridgeId),
         password,
         textname: `Fabrique bridge ${bridgeId}`,
         roles: [{ rolename }],

@@ -22,6 +22,8 @@ export interface FakeBridgeOptions {
    */
   keepalive?: number;
   session?: number;
+  /** A random id of its own by default; a broker that binds ids to accounts wants the bound one. */
+  clientId?: string;
 }
 
 /**
@@ -56,7 +58,7 @@ export class FakeBridge {
     this.client = await connectAsync(url, {
       username: bridgeId,
       password,
-      clientId: `${bridgeId}-${Math.random().toString(36).slice(2, 8)}`,
+      clientId: this.options.clientId ?? `${bridgeId}-${Math.random().toString(36).slice(2, 8)}`,
       keepalive,
       reconnectPeriod: 0,
       will: { topic: will.topic, payload: Buffer.from(will.payload), qos: 1, retain: true },

@@ -26,6 +26,13 @@ export const MAX_PREFIX_DEPTH = MAX_TOPIC_DEPTH - LEVELS_AFTER_PREFIX;
 
 /** Bridge and machine ids: lowercase, safe in a topic level, a file name and a Mosquitto ACL. */
 export const ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+
+/**
+ * The MQTT client id a bridge connects with. Mosquitto's dynamic-security accounts that the
+ * service provisions accept their bridge under this id only, so no bridge can take over another's
+ * session by naming its id.
+ */
+export const bridgeClientId = (bridgeId: string): string => `fabrique-bridge-${bridgeId}`;
 const PREFIX_LEVEL_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
 
 export const MACHINE_CHANNELS = ['meta', 'availability', 'state', 'telemetry', 'events', 'cmd', 'cmd/res'] as const;

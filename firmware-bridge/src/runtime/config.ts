@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
 import { parse } from 'yaml';
-import { DEFAULT_PREFIX, ID_PATTERN, isValidPrefix } from '../contract/index.js';
+import { bridgeClientId, DEFAULT_PREFIX, ID_PATTERN, isValidPrefix } from '../contract/index.js';
 import { AdapterOptionsError, type AdapterFactory } from './adapter.js';
 
 export const PASSWORD_ENV = 'FABRIQUE_BRIDGE_PASSWORD';
@@ -205,7 +205,7 @@ export function parseBridgeConfig(
       url: c.broker.url,
       username: c.broker.username ?? c.bridgeId,
       password: env[PASSWORD_ENV] || c.broker.password,
-      clientId: c.broker.clientId ?? `fabrique-bridge-${c.bridgeId}`,
+      clientId: c.broker.clientId ?? bridgeClientId(c.bridgeId),
       keepaliveSeconds: c.broker.keepaliveSeconds ?? 30,
       reconnectSeconds: c.broker.reconnectSeconds ?? 2,
     },
