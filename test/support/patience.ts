@@ -7,4 +7,3 @@
  * decides a test's outcome on a healthy machine. How fast things happen is `npm run bench`'s job.
  */
 export const PATIENCE_MS = 120_000;
-
