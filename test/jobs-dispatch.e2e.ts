@@ -5,20 +5,13 @@ import { join } from 'node:path';
 import type { Command, MachineStateSnapshot } from '@fabrique/firmware-bridge';
 import { prusaSlicerGcode } from '../src/jobs/metadata/testing/gcode.fixtures.js';
 import { trainedMaker, type Maker } from './support/booking.js';
-import { eventually, FakeBridge } from './support/fake-bridge.js';
+import { eventually, FakeBridge, FAKE_PRINTER_META as meta } from './support/fake-bridge.js';
 import { api, createAccount, loginAdmin } from './support/http.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
 const SITE = 'saint-ouen';
 const PRINTER = 'so-bambu-p1s';
 const idle: MachineStateSnapshot = { state: 'idle', interventions: [] };
-const meta = {
-  kind: 'fdm_printer',
-  vendor: 'Bambu Lab',
-  model: 'P1S',
-  adapter: 'fake',
-  capabilities: { commands: ['start_job', 'pause', 'resume', 'cancel', 'clear_confirm'], fileFormats: ['gcode'] },
-} as never;
 
 /**
  * The outbox and reconciliation rules of firmware-bridge/CONTRACT.md, driven message by message with a fake bridge

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { MachineStateSnapshot } from '@fabrique/firmware-bridge';
 import { prusaSlicerGcode } from '../src/jobs/metadata/testing/gcode.fixtures.js';
 import { trainedMaker, type Maker } from './support/booking.js';
-import { eventually, FakeBridge } from './support/fake-bridge.js';
+import { eventually, FakeBridge, FAKE_PRINTER_META as meta } from './support/fake-bridge.js';
 import { api, createAccount, loginAdmin } from './support/http.js';
 import { asTestApp, startServiceProcess, type ServiceProcess } from './support/service-process.js';
 import { issueBridgeCredentials } from './support/simulated-bridges.js';
@@ -12,13 +12,6 @@ import { StandaloneBroker } from './support/standalone-broker.js';
 const SITE = 'saint-ouen';
 const PRINTER = 'so-bambu-p1s';
 const ALL_DAY = [['00:00', '24:00']];
-const meta = {
-  kind: 'fdm_printer',
-  vendor: 'Bambu Lab',
-  model: 'P1S',
-  adapter: 'fake',
-  capabilities: { commands: ['start_job', 'pause', 'resume', 'cancel', 'clear_confirm'], fileFormats: ['gcode'] },
-} as never;
 
 /**
  * The service crashes while a print runs and the print ends before it is back. On a broker that

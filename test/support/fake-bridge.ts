@@ -26,6 +26,15 @@ export interface FakeBridgeOptions {
   clientId?: string;
 }
 
+/** What a fake bridge announces for a printer it serves: job commands and G-code, nothing more. */
+export const FAKE_PRINTER_META = {
+  kind: 'fdm_printer',
+  vendor: 'Bambu Lab',
+  model: 'P1S',
+  adapter: 'fake',
+  capabilities: { commands: ['start_job', 'pause', 'resume', 'cancel', 'clear_confirm'], fileFormats: ['gcode'] },
+} as never;
+
 /**
  * A firmware bridge reduced to its MQTT side, over real TCP: it connects with its credentials and
  * a retained `offline` last will, announces itself `online`, publishes what the test tells it to
